@@ -1,0 +1,182 @@
+"""Turn raw cells (as read from a workbook or CSV) into typed tables, per the schema.
+
+Every cell problem is collected as a `Problem` naming sheet, spreadsheet row and column;
+nothing here raises on bad data. Rows whose schema cells are all blank are dropped.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+
+from supplyopt.errors import Problem, suggest
+from supplyopt.schema import Column, Table
+
+ROW_COLUMN = "_row"  # spreadsheet row number of each record, kept for messages and diagnosis
+
+
+@dataclass(frozen=True)
+class RawTable:
+    """Cells of one sheet as read: header strings and rows of Python values."""
+
+    sheet: str
+    header: list[str]
+    rows: list[list[Any]]
+    row_numbers: list[int]  # spreadsheet row number of each entry of `rows`
+
+
+_TRUE = {"yes", "y", "true", "t", "1", "x"}
+_FALSE = {"no", "n", "false", "f", "0"}
+_INF_WORDS = {"inf", "infinity", "unlimited", "none"}
+_NUMBER_RE = re.compile(r"^[+-]?(\d{1,3}(,\d{3})+|\d+)(\.\d*)?([eE][+-]?\d+)?$|^[+-]?\.\d+([eE][+-]?\d+)?$")
+
+
+def normalise_header(text: Any) -> str:
+    return re.sub(r"\s+", "_", str(text).strip().lower()) if text is not None else ""
+
+
+def is_blank(value: Any) -> bool:
+    if value is None:
+        return True
+    if isinstance(value, float) and math.isnan(value):
+        return True
+    return isinstance(value, str) and value.strip() == ""
+
+
+class CellError(ValueError):
+    """A cell's value does not fit its column."""
+
+
+def _to_float(value: Any, col: Column) -> float:
+    if isinstance(value, bool):
+        raise CellError(f"expected a number, got {value!r}")
+    if isinstance(value, (dt.date, dt.datetime, dt.time)):
+        raise CellError(f"expected a number, got a date ({value})")
+    if isinstance(value, (int, float)):
+        x = float(value)
+    else:
+        text = str(value).strip().replace("\u00a0", "").replace(" ", "")
+        if text.lower() in _INF_WORDS and col.default is not None and math.isinf(col.default):
+            return math.inf
+        if text.endswith("%"):
+            if not _NUMBER_RE.match(text[:-1]):
+                raise CellError(f"expected a number, got {str(value)!r}")
+            return float(text[:-1].replace(",", "")) / 100
+        if not _NUMBER_RE.match(text):
+            raise CellError(f"expected a number, got {str(value)!r}")
+        x = float(text.replace(",", ""))
+    if math.isnan(x):
+        raise CellError("expected a number, got NaN")
+    if math.isinf(x) and not (col.default is not None and isinstance(col.default, float) and math.isinf(col.default)):
+        raise CellError("must be a finite number")
+    return x
+
+
+def _check_bounds(x: float, col: Column) -> None:
+    if col.min is not None:
+        if col.min_exclusive and not x > col.min:
+            raise CellError(f"must be greater than {col.min:g}, got {x:g}")
+        if x < col.min:
+            raise CellError(f"must be at least {col.min:g}, got {x:g}")
+    if col.max is not None and x > col.max:
+        raise CellError(f"must be at most {col.max:g}, got {x:g}")
+
+
+def coerce_cell(value: Any, col: Column) -> Any:
+    """Typed value of one non-blank cell; raises CellError with a planner-readable reason."""
+    if col.type == "str":
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
+        if isinstance(value, (dt.date, dt.datetime)):
+            raise CellError(f"expected text, got a date ({value}); format the cell as text")
+        text = str(value).strip()
+        if col.enum and text not in col.enum:
+            return _enum(text, col)
+        return text
+    if col.type == "enum":
+        return _enum(str(value).strip(), col)
+    if col.type == "bool":
+        if isinstance(value, bool):
+            return value
+        text = str(value).strip().lower()
+        if isinstance(value, (int, float)) and value in (0, 1):
+            return bool(value)
+        if text in _TRUE:
+            return True
+        if text in _FALSE:
+            return False
+        raise CellError(f"expected yes or no, got {str(value)!r}")
+    x = _to_float(value, col)
+    _check_bounds(x, col)
+    if col.type == "int":
+        if not float(x).is_integer():
+            raise CellError(f"expected a whole number, got {x:g}")
+        return int(x)
+    return x
+
+
+def _enum(text: str, col: Column) -> str:
+    for choice in col.enum:
+        if choice.lower() == text.lower():
+            return choice
+    raise CellError(f"{text!r} is not one of {', '.join(col.enum)}{suggest(text, col.enum)}")
+
+
+def coerce_table(raw: RawTable, table: Table) -> tuple[pd.DataFrame, list[Problem]]:
+    """Typed DataFrame with the schema's columns (plus `_row`) and the problems found."""
+    problems: list[Problem] = []
+    header = [normalise_header(h) for h in raw.header]
+    positions: dict[str, int] = {}
+    for i, name in enumerate(header):
+        if not name:
+            continue
+        if name in positions:
+            problems.append(Problem(raw.sheet, 1, name, "column appears twice in the header row"))
+            continue
+        positions[name] = i
+    for col in table.columns:
+        if col.name not in positions and col.required:
+            unknown = [h for h in header if h and h not in table.column_names]
+            problems.append(
+                Problem(raw.sheet, 1, col.name, "required column is missing" + suggest(col.name, unknown))
+            )
+    records: list[dict[str, Any]] = []
+    for cells, row_no in zip(raw.rows, raw.row_numbers):
+        values = {c.name: (cells[positions[c.name]] if c.name in positions and positions[c.name] < len(cells) else None) for c in table.columns}
+        if all(is_blank(v) for v in values.values()):
+            continue
+        record: dict[str, Any] = {ROW_COLUMN: row_no}
+        for col in table.columns:
+            v = values[col.name]
+            if is_blank(v):
+                if col.required and col.name in positions:
+                    problems.append(Problem(raw.sheet, row_no, col.name, "value is required"))
+                record[col.name] = col.default
+                continue
+            try:
+                record[col.name] = coerce_cell(v, col)
+            except CellError as exc:
+                problems.append(Problem(raw.sheet, row_no, col.name, str(exc)))
+                record[col.name] = col.default
+        records.append(record)
+    return to_frame(records, table), problems
+
+
+def to_frame(records: list[dict[str, Any]], table: Table) -> pd.DataFrame:
+    """DataFrame with the schema's column order and stable dtypes, even when empty."""
+    cols = [ROW_COLUMN, *table.column_names]
+    df = pd.DataFrame.from_records(records, columns=cols)
+    for col in table.columns:
+        if col.type == "float":
+            df[col.name] = pd.to_numeric(df[col.name], errors="coerce").astype("float64")
+        elif col.type == "int" and df[col.name].notna().all():
+            df[col.name] = df[col.name].astype("int64")
+        else:
+            df[col.name] = df[col.name].astype("object")
+    df[ROW_COLUMN] = df[ROW_COLUMN].astype("int64")
+    return df.reset_index(drop=True)

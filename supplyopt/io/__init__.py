@@ -1,0 +1,1 @@
+"""Everything that touches files: reading inputs, writing templates and results."""

@@ -1,0 +1,113 @@
+"""Read an input workbook (.xlsx) or a folder of CSV files into an Instance.
+
+Both formats go through the same schema coercion and checks (`build_instance`).
+Workbooks are opened read-only with cached values (formulas are never evaluated);
+openpyxl parses the XML with defusedxml when it is installed, which it is here.
+"""
+
+from __future__ import annotations
+
+import csv
+import zipfile
+from pathlib import Path
+
+import openpyxl
+
+from supplyopt.coerce import RawTable
+from supplyopt.errors import InputError, Problem
+from supplyopt.instance import Instance, build_instance
+from supplyopt.schema import TABLES_BY_NAME
+
+EXCEL_SUFFIXES = {".xlsx", ".xlsm"}
+MAX_UNCOMPRESSED_BYTES = 512 * 1024 * 1024  # refuse zip bombs before parsing
+MAX_COMPRESSION_RATIO = 200
+
+
+def read_input(path: str | Path) -> Instance:
+    """Instance from an .xlsx workbook or a folder of <Table>.csv files; InputError otherwise."""
+    return build_instance(read_raw_tables(path), source=str(path))
+
+
+def read_raw_tables(path: str | Path) -> dict[str, RawTable]:
+    p = Path(path)
+    if not p.exists():
+        raise InputError([Problem(str(p), None, None, "file or folder not found")])
+    if p.is_dir():
+        return read_csv_folder(p)
+    if p.suffix.lower() in EXCEL_SUFFIXES:
+        return read_workbook(p)
+    if p.suffix.lower() == ".xls":
+        raise InputError([Problem(p.name, None, None, "old .xls format is not supported: save the workbook as .xlsx")])
+    raise InputError([Problem(p.name, None, None, "not an input: give an .xlsx workbook or a folder of CSV files")])
+
+
+def _canonical_sheet(name: str) -> str | None:
+    key = name.strip().lower().replace(" ", "")
+    for table in TABLES_BY_NAME:
+        if table.lower() == key:
+            return table
+    return None
+
+
+def _check_zip(p: Path) -> None:
+    if not zipfile.is_zipfile(p):
+        hint = "it may be password-protected (encrypted workbooks cannot be read: save a copy without a password)" if _is_ole(p) else "it is not a valid .xlsx file"
+        raise InputError([Problem(p.name, None, None, f"cannot open workbook: {hint}")])
+    with zipfile.ZipFile(p) as z:
+        total = sum(i.file_size for i in z.infolist())
+        packed = sum(i.compress_size for i in z.infolist()) or 1
+        if total > MAX_UNCOMPRESSED_BYTES or total / packed > MAX_COMPRESSION_RATIO and total > 50 * 1024 * 1024:
+            raise InputError([Problem(p.name, None, None, f"refused: the workbook unpacks to {total / 1e6:,.0f} MB (a zip bomb or far too large)")])
+
+
+def _is_ole(p: Path) -> bool:
+    with open(p, "rb") as f:
+        return f.read(8) == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
+def read_workbook(p: Path) -> dict[str, RawTable]:
+    _check_zip(p)
+    try:
+        # keep_vba=False: macros are never loaded, let alone run.
+        wb = openpyxl.load_workbook(p, read_only=True, data_only=True, keep_links=False)
+    except InputError:
+        raise
+    except Exception as exc:  # openpyxl raises many types for corrupt files
+        raise InputError([Problem(p.name, None, None, f"cannot open workbook: {type(exc).__name__}: {exc}")]) from None
+    tables: dict[str, RawTable] = {}
+    problems: list[Problem] = []
+    try:
+        for ws in wb.worksheets:
+            table = _canonical_sheet(ws.title)
+            if table is None:
+                continue  # README, Sources and notes sheets are the planner's own
+            if table in tables:
+                problems.append(Problem(ws.title, None, None, f"a second sheet for table {table}"))
+                continue
+            rows = [list(r) for r in ws.iter_rows(values_only=True)]
+            header = [("" if v is None else str(v)) for v in rows[0]] if rows else []
+            body = rows[1:]
+            tables[table] = RawTable(table, header, body, list(range(2, 2 + len(body))))
+    finally:
+        wb.close()
+    if problems:
+        raise InputError(problems)
+    return tables
+
+
+def read_csv_folder(p: Path) -> dict[str, RawTable]:
+    tables: dict[str, RawTable] = {}
+    for f in sorted(p.glob("*.csv")):
+        table = _canonical_sheet(f.stem)
+        if table is None:
+            continue
+        try:
+            with open(f, newline="", encoding="utf-8-sig") as fh:
+                rows = list(csv.reader(fh))
+        except UnicodeDecodeError:
+            raise InputError([Problem(f.name, None, None, "not UTF-8 text: save the CSV as UTF-8")]) from None
+        header = rows[0] if rows else []
+        tables[table] = RawTable(table, header, rows[1:], list(range(2, 1 + len(rows))))
+    if not tables:
+        raise InputError([Problem(p.name, None, None, "no <Table>.csv files found in this folder")])
+    return tables

@@ -1,0 +1,170 @@
+"""Capacity: refinery opening and modules, corridor and port capacity with upgrades.
+
+Design decisions (shared by every scenario) live here: `open_new`, `add_modules`, `build`.
+"""
+
+from __future__ import annotations
+
+import math
+
+import pyomo.environ as pyo
+
+from supplyopt.model.data import ModelData
+from supplyopt.model.terms import add_term
+
+
+def is_open(m: pyo.ConcreteModel, d: ModelData, j: str, p: str):
+    """1 if site j is open in period p (existing sites are always open)."""
+    if d.sites[j]["existing_modules"] > 0:
+        return 1
+    return pyo.quicksum((m.open_new[j, q] for q in d.periods_upto(p) if (j, q) in m.open_new), linear=True)
+
+
+def modules(m: pyo.ConcreteModel, d: ModelData, j: str, p: str):
+    """Modules installed at site j in period p: existing + Σ_{q ≤ p} add_modules_{j,q}."""
+    added = [m.add_modules[j, q] for q in d.periods_upto(p) if (j, q) in m.add_modules]
+    return d.sites[j]["existing_modules"] + pyo.quicksum(added, linear=True)
+
+
+def built(m: pyo.ConcreteModel, d: ModelData, u: str, p: str):
+    """1 if upgrade u is in service in period p: Σ_{q ≤ p} build_{u,q}."""
+    return pyo.quicksum((m.build[u, q] for q in d.periods_upto(p) if (u, q) in m.build), linear=True)
+
+
+def add_refinery_capacity(m: pyo.ConcreteModel, d: ModelData) -> None:
+    """Refinery sites j: open once, add integer modules, process within installed capacity.
+
+        Σ_p open_new_{j,p} ≤ 1                                          (refinery_open_once)
+        modules_{j,p} = existing_j + Σ_{q≤p} add_modules_{j,q} ≤ max_j · is_open_{j,p}  (refinery_module_limit)
+        Σ_r process_{s,j,r,p} ≤ f_{s,j,p} · size_j · modules_{j,p}       (refinery_capacity)
+
+    open_new and add_modules exist only in periods the site's earliest period and lead time allow.
+    Fixed term `refinery_fixed_opex` = Σ_j fixed_opex_j · is_open + module_opex_j · modules;
+    capex term `refinery_capex` = Σ_j open_capex_j · open_new + module_capex_j · add_modules,
+    discounted from lead_time_years before the period starts.
+    """
+    new_sites = [j for j in d.sites if d.sites[j]["existing_modules"] == 0]
+    m.OPEN_IDX = pyo.Set(initialize=[(j, p) for j in new_sites for p in d.site_periods[j]], dimen=2, ordered=True)
+    m.open_new = pyo.Var(m.OPEN_IDX, within=pyo.Binary)
+    m.MODULE_IDX = pyo.Set(initialize=[(j, p) for j in d.sites for p in d.site_periods[j]], dimen=2, ordered=True)
+
+    def module_bounds(_m, j, p):
+        site = d.sites[j]
+        return (0, site["max_modules"] - site["existing_modules"])
+
+    m.add_modules = pyo.Var(m.MODULE_IDX, within=pyo.NonNegativeIntegers, bounds=module_bounds)
+    m.refinery_open_once = pyo.Constraint(new_sites, rule=lambda _m, j: pyo.quicksum(m.open_new[j, p] for p in d.site_periods[j]) <= 1 if d.site_periods[j] else pyo.Constraint.Skip)
+    m.refinery_module_limit = pyo.Constraint(
+        [(j, p) for j in d.sites for p in d.periods],
+        rule=lambda _m, j, p: modules(m, d, j, p) <= d.sites[j]["max_modules"] * is_open(m, d, j, p),
+    )
+
+    def capacity(_m, s, j, p):
+        recipes = [m.process[s, j, r, p] for (jj, r) in d.site_recipes if jj == j]
+        if not recipes:
+            return pyo.Constraint.Skip
+        f = d.factor(s, "refinery", j, p)
+        return pyo.quicksum(recipes, linear=True) <= f * d.sites[j]["module_size_t_per_yr"] * modules(m, d, j, p)
+
+    m.refinery_capacity = pyo.Constraint([(s, j, p) for s in d.scenarios for j in d.sites for p in d.periods], rule=capacity)
+
+    def fixed(p):
+        return pyo.quicksum(
+            [d.sites[j]["fixed_opex_usd_per_yr"] * is_open(m, d, j, p) + d.sites[j]["module_opex_usd_per_yr"] * modules(m, d, j, p) for j in d.sites]
+        )
+
+    def capex_nominal(p):
+        return pyo.quicksum(
+            [d.sites[j]["open_capex_usd"] * m.open_new[j, p] for j in new_sites if (j, p) in m.open_new]
+            + [d.sites[j]["module_capex_usd"] * m.add_modules[j, p] for j in d.sites if (j, p) in m.add_modules]
+        )
+
+    def capex_pv(p):
+        terms = []
+        for j in d.sites:
+            cf = d.capex_factor(p, int(d.sites[j]["lead_time_years"] or 0))
+            if (j, p) in m.open_new:
+                terms.append(cf * d.sites[j]["open_capex_usd"] * m.open_new[j, p])
+            if (j, p) in m.add_modules:
+                terms.append(cf * d.sites[j]["module_capex_usd"] * m.add_modules[j, p])
+        return pyo.quicksum(terms)
+
+    add_term(m, "refinery_fixed_opex", "fixed", "Refinery fixed opex", fixed)
+    add_term(m, "refinery_capex", "capex", "Refinery capex", capex_nominal, capex_pv)
+
+
+def add_upgrades(m: pyo.ConcreteModel, d: ModelData) -> None:
+    """Upgrade u (corridor or port) is built at most once: Σ_p build_{u,p} ≤ 1 (upgrade_once).
+
+    Fixed term `upgrade_fixed_opex` = Σ_u opex_u · built_{u,p}; capex term `upgrade_capex` =
+    Σ_u capex_u · build_{u,p}, discounted from the start of the period it enters service.
+    """
+    m.BUILD_IDX = pyo.Set(initialize=[(u, p) for u in d.upgrades for p in d.upgrade_periods[u]], dimen=2, ordered=True)
+    m.build = pyo.Var(m.BUILD_IDX, within=pyo.Binary)
+    m.upgrade_once = pyo.Constraint(
+        list(d.upgrades),
+        rule=lambda _m, u: pyo.quicksum(m.build[u, p] for p in d.upgrade_periods[u]) <= 1 if d.upgrade_periods[u] else pyo.Constraint.Skip,
+    )
+    add_term(
+        m,
+        "upgrade_fixed_opex",
+        "fixed",
+        "Upgrade fixed opex",
+        lambda p: pyo.quicksum([d.upgrades[u]["fixed_opex_usd_per_yr"] * built(m, d, u, p) for u in d.upgrades]),
+    )
+    add_term(
+        m,
+        "upgrade_capex",
+        "capex",
+        "Corridor and port upgrade capex",
+        lambda p: pyo.quicksum([d.upgrades[u]["capex_usd"] * m.build[u, p] for u in d.upgrades if (u, p) in m.build]),
+        lambda p: pyo.quicksum([d.capex_factor(p) * d.upgrades[u]["capex_usd"] * m.build[u, p] for u in d.upgrades if (u, p) in m.build]),
+    )
+
+
+def _capacity_rhs(m, d: ModelData, etype: str, element: str, base: float, s: str, p: str):
+    """f · (base + Σ_u added_u · built_{u,p}), or None when unlimited."""
+    f = d.factor(s, etype, element, p)
+    ups = [u for u, rec in d.upgrades.items() if rec["element_type"] == etype and rec["element"] == element]
+    if math.isinf(base):
+        return 0 if f == 0 else None
+    return f * (base + pyo.quicksum([d.upgrades[u]["added_capacity_t_per_yr"] * built(m, d, u, p) for u in ups]))
+
+
+def add_corridor_capacity(m: pyo.ConcreteModel, d: ModelData) -> None:
+    """Corridor k (both directions together), per scenario s and period p:
+
+        Σ_{a ∈ arcs(k), c} flow_{s,a,c,p} ≤ f_{s,k,p} · (cap_k + Σ_{u upgrades k} added_u · built_{u,p})
+
+    Named `corridor_capacity`; skipped where capacity is unlimited and the corridor open.
+    """
+    arc_flows: dict[tuple[str, str, str], list] = {}
+    for (s, a, c, p) in m.FLOW:
+        arc_flows.setdefault((s, d.arcs[a].corridor, p), []).append(m.flow[s, a, c, p])
+
+    def rule(_m, s, k, p):
+        rhs = _capacity_rhs(m, d, "corridor", k, d.corridor_capacity[k], s, p)
+        lhs = arc_flows.get((s, k, p))
+        if rhs is None or not lhs:
+            return pyo.Constraint.Skip
+        return pyo.quicksum(lhs, linear=True) <= rhs
+
+    m.corridor_capacity = pyo.Constraint([(s, k, p) for s in d.scenarios for k in d.corridor_capacity for p in d.periods], rule=rule)
+
+
+def add_port_capacity(m: pyo.ConcreteModel, d: ModelData) -> None:
+    """Port n throughput, per scenario and period: Σ_c sell_{s,n,c,p} ≤ f_{s,n,p} · (cap_n + upgrades).
+    Named `port_capacity`."""
+    sales: dict[tuple[str, str, str], list] = {}
+    for (s, n, c, p) in m.MARKET_S:
+        if n in d.ports:
+            sales.setdefault((s, n, p), []).append(m.sell[s, n, c, p])
+
+    def rule(_m, s, n, p):
+        rhs = _capacity_rhs(m, d, "port", n, d.ports[n]["capacity"], s, p)
+        lhs = sales.get((s, n, p))
+        if rhs is None or not lhs:
+            return pyo.Constraint.Skip
+        return pyo.quicksum(lhs, linear=True) <= rhs
+
+    m.port_capacity = pyo.Constraint([(s, n, p) for s in d.scenarios for n in d.ports for p in d.periods], rule=rule)

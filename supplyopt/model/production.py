@@ -1,0 +1,30 @@
+"""Mine production: output between minimum and maximum, at a mining cost."""
+
+from __future__ import annotations
+
+import pyomo.environ as pyo
+
+from supplyopt.model.data import ModelData
+from supplyopt.model.terms import add_term
+
+
+def add_production(m: pyo.ConcreteModel, d: ModelData) -> None:
+    """Production of commodity c at mine i in period p, scenario s (t/yr):
+
+        f_{s,i,p} · min_{i,c,p} ≤ produce_{s,i,c,p} ≤ f_{s,i,p} · max_{i,c,p}
+
+    where f is the mine's capacity factor (CapacityFactors / disruptions, default 1).
+    Cost term `mining` = Σ_{i,c} cost_{i,c,p} · produce_{s,i,c,p}.
+    """
+
+    def bounds(_m, s, i, c, p):
+        f = d.factor(s, "mine", i, p)
+        row = d.supply[(i, c, p)]
+        return (row["min"] * f, row["max"] * f)
+
+    m.SUPPLY_S = pyo.Set(initialize=[(s, *k) for s in d.scenarios for k in d.supply], dimen=4, ordered=True)
+    m.produce = pyo.Var(m.SUPPLY_S, within=pyo.NonNegativeReals, bounds=bounds)
+    by_sp: dict[tuple[str, str], list] = {}
+    for (s, i, c, p) in m.SUPPLY_S:
+        by_sp.setdefault((s, p), []).append(d.supply[(i, c, p)]["cost"] * m.produce[s, i, c, p])
+    add_term(m, "mining", "operating", "Mining cost", lambda s, p: pyo.quicksum(by_sp.get((s, p), []), linear=True))

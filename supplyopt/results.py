@@ -1,0 +1,230 @@
+"""Results: pandas tables of a solved model, plus run metadata. Made once, right after a solve
+that has a plan; workbooks, maps and comparisons are made from Results, never from the model.
+
+Rows are in a stable order (model index order) so the same input gives identical tables.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+import pyomo.environ as pyo
+
+from supplyopt.model.capacity import _capacity_rhs
+from supplyopt.model.data import BASE_SCENARIO, ModelData
+from supplyopt.solve import SolveReport
+
+EPS = 1e-6  # flows below this (t/yr) are solver noise and not reported
+
+
+@dataclass
+class Results:
+    """Named result tables and the run's metadata (summary rows)."""
+
+    tables: dict[str, pd.DataFrame]
+    summary: dict[str, Any]
+    report: SolveReport | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def __getitem__(self, name: str) -> pd.DataFrame:
+        return self.tables[name]
+
+
+def _val(x) -> float:
+    v = pyo.value(x, exception=False)
+    return 0.0 if v is None else float(v)
+
+
+def _clean(v: float) -> float:
+    return 0.0 if abs(v) < EPS else v
+
+
+def _vals(var) -> dict:
+    return {k: (0.0 if v is None else v) for k, v in var.extract_values().items()}
+
+
+def extract_results(m: pyo.ConcreteModel, report: SolveReport, metadata: dict[str, Any] | None = None) -> Results:
+    """All result tables of a solved model. Refuses a model without a plan."""
+    if not report.has_plan:
+        raise ValueError(f"no plan to extract (status: {report.status})")
+    d: ModelData = m.data
+    tables = {
+        "Costs": cost_table(m, d),
+        "Refineries": refinery_table(m, d),
+        "Upgrades": upgrade_table(m, d),
+        "Flows": flow_table(m, d),
+        "Production": production_table(m, d),
+        "Processing": processing_table(m, d),
+        "Sales": sales_table(m, d),
+        "CorridorUse": corridor_use_table(m, d),
+        "PortUse": port_use_table(m, d),
+    }
+    if d.scenarios == [BASE_SCENARIO]:
+        tables = {k: v.drop(columns=["scenario"], errors="ignore") for k, v in tables.items()}
+    summary = dict(metadata or {})
+    summary.update(kpis(m, d, report, tables))
+    return Results(tables, summary, report)
+
+
+def kpis(m, d: ModelData, report: SolveReport, tables) -> dict[str, Any]:
+    costs = tables["Costs"]
+    pv = costs.groupby("kind")["present_value_usd"].sum()
+    sites = tables["Refineries"]
+    opened = sorted(set(sites.loc[sites["open"] == 1, "site"])) if len(sites) else []
+    return {
+        "status": report.status,
+        "objective": d.objective,
+        "objective_value": report.objective,
+        "best_bound": report.bound,
+        "gap": report.gap,
+        "npv_usd": _val(m.npv),
+        "revenue_pv_usd": float(pv.get("revenue", 0.0)),
+        "operating_cost_pv_usd": float(pv.get("operating", 0.0)),
+        "fixed_cost_pv_usd": float(pv.get("fixed", 0.0)),
+        "capex_pv_usd": float(pv.get("capex", 0.0)),
+        "refineries_open": ", ".join(opened) if opened else "none",
+        "solve_seconds": report.solve_seconds,
+    }
+
+
+def cost_table(m, d: ModelData) -> pd.DataFrame:
+    rows = []
+    for t in m.money_terms.values():
+        for p in d.periods:
+            if t.per_scenario:
+                nominal = sum(d.probability[s] * _val(t.nominal[s, p]) for s in d.scenarios)
+                pv = sum(_val(t.present_value[s, p]) for s in d.scenarios)
+            else:
+                nominal, pv = _val(t.nominal[p]), _val(t.present_value[p])
+            unit = "USD" if t.kind == "capex" else "USD/yr"
+            rows.append({"term": t.name, "label": t.label, "kind": t.kind, "period": p, "nominal": _clean(nominal), "unit": unit, "present_value_usd": _clean(t.sign * pv)})
+    return pd.DataFrame(rows, columns=["term", "label", "kind", "period", "nominal", "unit", "present_value_usd"])
+
+
+def refinery_table(m, d: ModelData) -> pd.DataFrame:
+    from supplyopt.model.capacity import is_open, modules
+
+    opened = _vals(m.open_new)
+    added = _vals(m.add_modules)
+    proc = _vals(m.process)
+    rows = []
+    for j, site in d.sites.items():
+        for p in d.periods:
+            n_mod = round(_val(modules(m, d, j, p)))
+            throughput = sum(proc.get((BASE_SCENARIO if BASE_SCENARIO in d.scenarios else d.scenarios[0], j, r, p), 0.0) for (jj, r) in d.site_recipes if jj == j)
+            cap = n_mod * site["module_size_t_per_yr"]
+            rows.append(
+                {
+                    "site": j,
+                    "period": p,
+                    "open": round(_val(is_open(m, d, j, p))),
+                    "opened_this_period": round(opened.get((j, p), 0.0)),
+                    "modules": n_mod,
+                    "modules_added": round(added.get((j, p), 0.0)),
+                    "capacity_t_per_yr": cap,
+                    "input_t_per_yr": _clean(throughput),
+                    "utilisation": _clean(throughput / cap) if cap > 0 else None,
+                }
+            )
+    return pd.DataFrame(rows, columns=["site", "period", "open", "opened_this_period", "modules", "modules_added", "capacity_t_per_yr", "input_t_per_yr", "utilisation"])
+
+
+def upgrade_table(m, d: ModelData) -> pd.DataFrame:
+    build = _vals(m.build)
+    rows = []
+    for u, rec in d.upgrades.items():
+        built_in = next((p for p in d.periods if round(build.get((u, p), 0.0)) == 1), None)
+        rows.append(
+            {
+                "upgrade": u,
+                "element_type": rec["element_type"],
+                "element": rec["element"],
+                "built": built_in is not None,
+                "in_service_from": built_in,
+                "added_capacity_t_per_yr": rec["added_capacity_t_per_yr"],
+                "capex_usd": rec["capex_usd"] if built_in else 0.0,
+            }
+        )
+    return pd.DataFrame(rows, columns=["upgrade", "element_type", "element", "built", "in_service_from", "added_capacity_t_per_yr", "capex_usd"])
+
+
+def flow_table(m, d: ModelData) -> pd.DataFrame:
+    rows = []
+    for (s, a, c, p), v in _vals(m.flow).items():
+        if v <= EPS:
+            continue
+        arc = d.arcs[a]
+        rows.append({"scenario": s, "corridor": arc.corridor, "from_node": arc.tail, "to_node": arc.head, "commodity": c, "period": p, "t_per_yr": v, "cost_usd_per_yr": v * d.arc_unit_cost[a]})
+    return pd.DataFrame(rows, columns=["scenario", "corridor", "from_node", "to_node", "commodity", "period", "t_per_yr", "cost_usd_per_yr"])
+
+
+def production_table(m, d: ModelData) -> pd.DataFrame:
+    rows = []
+    for (s, i, c, p), v in _vals(m.produce).items():
+        rec = d.supply[(i, c, p)]
+        rows.append({"scenario": s, "mine": i, "commodity": c, "period": p, "t_per_yr": _clean(v), "min_t_per_yr": rec["min"], "max_t_per_yr": rec["max"], "cost_usd_per_yr": _clean(v * rec["cost"])})
+    return pd.DataFrame(rows, columns=["scenario", "mine", "commodity", "period", "t_per_yr", "min_t_per_yr", "max_t_per_yr", "cost_usd_per_yr"])
+
+
+def processing_table(m, d: ModelData) -> pd.DataFrame:
+    rows = []
+    for (s, j, r, p), v in _vals(m.process).items():
+        if v <= EPS:
+            continue
+        recipe = d.recipes[r]
+        rows.append({"scenario": s, "site": j, "recipe": r, "period": p, "commodity": recipe["input"], "role": "input", "t_per_yr": v})
+        for c, y in recipe["outputs"].items():
+            rows.append({"scenario": s, "site": j, "recipe": r, "period": p, "commodity": c, "role": "output", "t_per_yr": v * y})
+    return pd.DataFrame(rows, columns=["scenario", "site", "recipe", "period", "commodity", "role", "t_per_yr"])
+
+
+def sales_table(m, d: ModelData) -> pd.DataFrame:
+    rows = []
+    for (s, n, c, p), v in _vals(m.sell).items():
+        rec = d.markets[(n, c, p)]
+        rows.append(
+            {
+                "scenario": s,
+                "node": n,
+                "commodity": c,
+                "period": p,
+                "t_per_yr": _clean(v),
+                "price_usd_per_t": rec["price"],
+                "revenue_usd_per_yr": _clean(v * rec["price"]),
+                "min_t_per_yr": rec["min"],
+                "max_t_per_yr": None if math.isinf(rec["max"]) else rec["max"],
+            }
+        )
+    return pd.DataFrame(rows, columns=["scenario", "node", "commodity", "period", "t_per_yr", "price_usd_per_t", "revenue_usd_per_yr", "min_t_per_yr", "max_t_per_yr"])
+
+
+def _use_rows(m, d, etype, elements, totals):
+    rows = []
+    for s in d.scenarios:
+        for k, base in elements.items():
+            for p in d.periods:
+                rhs = _capacity_rhs(m, d, etype, k, base, s, p)
+                cap = None if rhs is None else _val(rhs)
+                used = totals.get((s, k, p), 0.0)
+                rows.append({"scenario": s, etype: k, "period": p, "t_per_yr": _clean(used), "capacity_t_per_yr": cap, "utilisation": (_clean(used / cap) if cap else None)})
+    return rows
+
+
+def corridor_use_table(m, d: ModelData) -> pd.DataFrame:
+    totals: dict[tuple, float] = {}
+    for (s, a, c, p), v in _vals(m.flow).items():
+        key = (s, d.arcs[a].corridor, p)
+        totals[key] = totals.get(key, 0.0) + v
+    return pd.DataFrame(_use_rows(m, d, "corridor", d.corridor_capacity, totals), columns=["scenario", "corridor", "period", "t_per_yr", "capacity_t_per_yr", "utilisation"])
+
+
+def port_use_table(m, d: ModelData) -> pd.DataFrame:
+    totals: dict[tuple, float] = {}
+    for (s, n, c, p), v in _vals(m.sell).items():
+        if n in d.ports:
+            totals[(s, n, p)] = totals.get((s, n, p), 0.0) + v
+    caps = {n: rec["capacity"] for n, rec in d.ports.items()}
+    return pd.DataFrame(_use_rows(m, d, "port", caps, totals), columns=["scenario", "port", "period", "t_per_yr", "capacity_t_per_yr", "utilisation"])

@@ -1,0 +1,405 @@
+"""Every input table and column, declared once.
+
+This module is the single source of truth for the input format. The template writer
+(`supplyopt.io.template`), the reader's validation (`coerce_table`) and the generated
+reference `docs/input-format.md` (`render_markdown`) are all driven from `TABLES` and
+`SETTINGS`, so they cannot drift apart.
+
+Conventions: money in USD, mass in tonnes (t), rates per year, distances in km.
+A blank `period` cell in a per-period table means "every period"; a row naming a
+period overrides the blank row for that period.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+ColumnType = Literal["str", "float", "int", "bool", "enum"]
+
+NODE_KINDS = ("mine", "refinery", "hub", "port", "market")
+MODES = ("road", "rail", "pipeline", "sea")
+COMMODITY_KINDS = ("ore", "concentrate", "refined", "other")
+ELEMENT_TYPES = ("corridor", "port", "refinery", "mine")
+UPGRADE_TYPES = ("corridor", "port")
+OPERATIONS = ("set", "scale", "add")
+
+
+@dataclass(frozen=True)
+class Column:
+    """One input column: its type, unit, bounds, default and documentation."""
+
+    name: str
+    type: ColumnType
+    doc: str
+    unit: str = ""
+    required: bool = True
+    default: Any = None
+    min: float | None = None
+    max: float | None = None
+    min_exclusive: bool = False
+    enum: tuple[str, ...] = ()
+    ref: tuple[str, str] | None = None  # (table, column) this column must reference
+    example: Any = None
+
+    @property
+    def header_note(self) -> str:
+        """Short text for the template's header comment."""
+        parts = [self.doc]
+        if self.unit:
+            parts.append(f"Unit: {self.unit}.")
+        if self.enum:
+            parts.append("One of: " + ", ".join(self.enum) + ".")
+        if self.ref:
+            parts.append(f"Must name a row of {self.ref[0]}.{self.ref[1]}.")
+        parts.append("Required." if self.required else f"Optional (blank = {describe_default(self)}).")
+        return " ".join(parts)
+
+
+def describe_default(col: Column) -> str:
+    if col.default is None:
+        return "none" if col.name != "period" else "every period"
+    if isinstance(col.default, float) and math.isinf(col.default):
+        return "unlimited"
+    if isinstance(col.default, bool):
+        return "yes" if col.default else "no"
+    return str(col.default)
+
+
+@dataclass(frozen=True)
+class Table:
+    """One input table (a sheet in a workbook, a file in a CSV folder)."""
+
+    name: str
+    doc: str
+    columns: tuple[Column, ...]
+    key: tuple[str, ...]
+    required: bool = True
+    examples: tuple[tuple[Any, ...], ...] = field(default=())
+
+    def column(self, name: str) -> Column:
+        for c in self.columns:
+            if c.name == name:
+                return c
+        raise KeyError(name)
+
+    @property
+    def column_names(self) -> list[str]:
+        return [c.name for c in self.columns]
+
+
+INF = float("inf")
+
+
+def _period(required: bool = False, doc: str | None = None) -> Column:
+    return Column(
+        "period",
+        "str",
+        doc or "Period this row applies to; blank applies the row to every period.",
+        required=required,
+        ref=("Periods", "period"),
+    )
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One model setting (a row of the Settings sheet)."""
+
+    name: str
+    type: ColumnType
+    default: Any
+    doc: str
+    unit: str = ""
+    min: float | None = None
+    max: float | None = None
+    enum: tuple[str, ...] = ()
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting(
+        "objective",
+        "enum",
+        "npv",
+        "npv: maximise net present value (revenue minus all costs). "
+        "cost: minimise discounted cost while selling at least each market's min_t_per_yr "
+        "(the demand); revenue is reported but not optimised.",
+        enum=("npv", "cost"),
+    ),
+    Setting("discount_rate", "float", 0.08, "Annual discount rate (0.08 = 8 %).", "1/yr", min=0, max=1),
+    Setting(
+        "base_year",
+        "int",
+        None,
+        "Year to which money is discounted; blank = start year of the first period.",
+        "year",
+        min=1900,
+        max=2200,
+    ),
+    Setting(
+        "currency_note",
+        "str",
+        "USD",
+        "Free text recorded in the results; all money columns are USD.",
+    ),
+)
+
+SETTINGS_BY_NAME = {s.name: s for s in SETTINGS}
+
+
+TABLES: tuple[Table, ...] = (
+    Table(
+        "Settings",
+        "Model settings, one per row. Unknown names are errors; missing names take their default.",
+        (
+            Column("name", "str", "Setting name (see the list of settings).", enum=tuple(SETTINGS_BY_NAME)),
+            Column("value", "str", "Setting value (number or text, as the setting's documentation says).", required=False),
+        ),
+        key=("name",),
+        required=False,
+        examples=(("objective", "npv"), ("discount_rate", 0.08)),
+    ),
+    Table(
+        "Periods",
+        "Planning periods in time order. A period covers `length_years` years starting in "
+        "`start_year`; flows, production and sales are annual rates that hold through the period.",
+        (
+            Column("period", "str", "Period name, e.g. 2026 or 2026-30.", example="2026"),
+            Column("start_year", "int", "First calendar year of the period.", "year", min=1900, max=2200),
+            Column("length_years", "int", "Number of years in the period.", "years", default=1, required=False, min=1, max=100),
+        ),
+        key=("period",),
+        examples=(("2026", 2026, 1),),
+    ),
+    Table(
+        "Commodities",
+        "Ores, concentrates and refined products. Every mass is in tonnes (gold too).",
+        (
+            Column("commodity", "str", "Commodity code, e.g. CU_CONC."),
+            Column("name", "str", "Readable name.", required=False, default=""),
+            Column("kind", "enum", "What the commodity is.", enum=COMMODITY_KINDS, default="other", required=False),
+            Column(
+                "cargo_value_usd_per_t",
+                "float",
+                "Value of one tonne in transit (used by risk and expected-loss figures).",
+                "USD/t",
+                required=False,
+                default=0.0,
+                min=0,
+            ),
+        ),
+        key=("commodity",),
+        examples=(("CU_CONC", "Copper concentrate", "concentrate", 2500.0),),
+    ),
+    Table(
+        "Nodes",
+        "Places: mines, refinery candidate sites, hubs/junctions, ports and domestic markets.",
+        (
+            Column("node", "str", "Node code, e.g. REKO_DIQ."),
+            Column("name", "str", "Readable name.", required=False, default=""),
+            Column("kind", "enum", "Role of the node.", enum=NODE_KINDS),
+            Column("lat", "float", "Latitude (for maps).", "degrees", required=False, min=-90, max=90),
+            Column("lon", "float", "Longitude (for maps).", "degrees", required=False, min=-180, max=180),
+            Column("region", "str", "Province or district (information only).", required=False, default=""),
+        ),
+        key=("node",),
+        examples=(("REKO_DIQ", "Reko Diq", "mine", 29.13, 62.061, "Balochistan"),),
+    ),
+    Table(
+        "Modes",
+        "Default transport costs per mode; a corridor may override them.",
+        (
+            Column("mode", "enum", "Transport mode.", enum=MODES),
+            Column("cost_usd_per_tkm", "float", "Line-haul cost.", "USD/(t·km)", min=0),
+            Column("handling_usd_per_t", "float", "Loading/unloading cost per tonne carried.", "USD/t", default=0.0, required=False, min=0),
+        ),
+        key=("mode",),
+        required=False,
+        examples=(("road", 0.045, 2.0),),
+    ),
+    Table(
+        "Corridors",
+        "Transport links between two nodes. Capacity is in tonnes per year over both directions "
+        "together when the corridor is bidirectional. A planned corridor has capacity 0 and an upgrade.",
+        (
+            Column("corridor", "str", "Corridor code, e.g. R-04."),
+            Column("name", "str", "Readable name.", required=False, default=""),
+            Column("from_node", "str", "Start node.", ref=("Nodes", "node")),
+            Column("to_node", "str", "End node.", ref=("Nodes", "node")),
+            Column("mode", "enum", "Transport mode.", enum=MODES),
+            Column("distance_km", "float", "Length.", "km", min=0),
+            Column("capacity_t_per_yr", "float", "Base capacity.", "t/yr", required=False, default=INF, min=0),
+            Column(
+                "cost_usd_per_tkm",
+                "float",
+                "Line-haul cost; blank = the mode's default from Modes.",
+                "USD/(t·km)",
+                required=False,
+                min=0,
+            ),
+            Column(
+                "handling_usd_per_t",
+                "float",
+                "Fixed cost per tonne carried; blank = the mode's default from Modes.",
+                "USD/t",
+                required=False,
+                min=0,
+            ),
+            Column("bidirectional", "bool", "Can carry flow both ways (yes/no).", required=False, default=True),
+        ),
+        key=("corridor",),
+        examples=(("R-04", "N-25 Khuzdar-Karachi", "KHUZDAR", "KARACHI", "road", 350.0, 2_000_000.0, None, None, True),),
+    ),
+    Table(
+        "Mines",
+        "Production at mine nodes, per commodity and period.",
+        (
+            Column("mine", "str", "Mine node.", ref=("Nodes", "node")),
+            Column("commodity", "str", "Commodity produced.", ref=("Commodities", "commodity")),
+            _period(),
+            Column("min_t_per_yr", "float", "Minimum output.", "t/yr", required=False, default=0.0, min=0),
+            Column("max_t_per_yr", "float", "Maximum output.", "t/yr", min=0),
+            Column("cost_usd_per_t", "float", "Mining cost (cash cost at the mine gate).", "USD/t", required=False, default=0.0, min=0),
+        ),
+        key=("mine", "commodity", "period"),
+        examples=(("REKO_DIQ", "CU_CONC", None, 0.0, 900_000.0, 900.0),),
+    ),
+    Table(
+        "Refineries",
+        "Candidate (or existing) refinery sites: opening cost and capacity modules. "
+        "Capacity is measured in input tonnes per year.",
+        (
+            Column("site", "str", "Refinery node.", ref=("Nodes", "node")),
+            Column("open_capex_usd", "float", "One-off cost to open the site.", "USD", required=False, default=0.0, min=0),
+            Column("fixed_opex_usd_per_yr", "float", "Fixed cost per year while open.", "USD/yr", required=False, default=0.0, min=0),
+            Column("module_size_t_per_yr", "float", "Input capacity of one module.", "t/yr", min=0, min_exclusive=True),
+            Column("module_capex_usd", "float", "Cost of one module.", "USD", required=False, default=0.0, min=0),
+            Column(
+                "module_opex_usd_per_yr",
+                "float",
+                "Fixed cost per installed module per year.",
+                "USD/yr",
+                required=False,
+                default=0.0,
+                min=0,
+            ),
+            Column("max_modules", "int", "Most modules the site can hold.", "modules", min=0),
+            Column("existing_modules", "int", "Modules already in place (site already open if > 0).", "modules", required=False, default=0, min=0),
+            Column(
+                "earliest_period",
+                "str",
+                "First period in which the site can open or a module can come online.",
+                required=False,
+                ref=("Periods", "period"),
+            ),
+            Column(
+                "lead_time_years",
+                "int",
+                "Years between paying for a module or opening and its coming online; capex is "
+                "discounted from that earlier year. Periods starting before base year + lead time "
+                "cannot receive new capacity.",
+                "years",
+                required=False,
+                default=0,
+                min=0,
+                max=50,
+            ),
+        ),
+        key=("site",),
+        required=False,
+        examples=(("REF_PQ", 150_000_000.0, 10_000_000.0, 100_000.0, 120_000_000.0, 2_000_000.0, 4, 0, "2028", 2),),
+    ),
+    Table(
+        "Recipes",
+        "Processing routes: one input commodity turned into the outputs listed in RecipeOutputs.",
+        (
+            Column("recipe", "str", "Recipe code, e.g. CU_SMELT."),
+            Column(
+                "site",
+                "str",
+                "Refinery site where the recipe runs; blank = every refinery site.",
+                required=False,
+                ref=("Refineries", "site"),
+            ),
+            Column("input_commodity", "str", "Commodity consumed.", ref=("Commodities", "commodity")),
+            Column("cost_usd_per_t", "float", "Processing cost per tonne of input.", "USD/t", required=False, default=0.0, min=0),
+        ),
+        key=("recipe", "site"),
+        required=False,
+        examples=(("CU_SMELT", None, "CU_CONC", 350.0),),
+    ),
+    Table(
+        "RecipeOutputs",
+        "Co-products of each recipe with their recovery yields (tonnes out per tonne in). "
+        "The yields of one recipe must add up to at most 1: no mass is made from nothing.",
+        (
+            Column("recipe", "str", "Recipe code.", ref=("Recipes", "recipe")),
+            Column("output_commodity", "str", "Commodity produced.", ref=("Commodities", "commodity")),
+            Column("yield", "float", "Tonnes of output per tonne of input.", "t/t", min=0, max=1, min_exclusive=True),
+        ),
+        key=("recipe", "output_commodity"),
+        required=False,
+        examples=(("CU_SMELT", "CU_CATHODE", 0.26),),
+    ),
+    Table(
+        "Ports",
+        "Export ports: throughput capacity and handling cost for all sales at the port.",
+        (
+            Column("port", "str", "Port node.", ref=("Nodes", "node")),
+            Column("capacity_t_per_yr", "float", "Throughput capacity.", "t/yr", required=False, default=INF, min=0),
+            Column("handling_usd_per_t", "float", "Port handling cost.", "USD/t", required=False, default=0.0, min=0),
+        ),
+        key=("port",),
+        required=False,
+        examples=(("PORT_QASIM", 12_000_000.0, 8.0),),
+    ),
+    Table(
+        "Markets",
+        "Sales of a commodity at a port or market node: price and contract bounds per period. "
+        "In objective = cost mode, min_t_per_yr is a demand that must be met.",
+        (
+            Column("node", "str", "Port or market node.", ref=("Nodes", "node")),
+            Column("commodity", "str", "Commodity sold.", ref=("Commodities", "commodity")),
+            _period(),
+            Column("price_usd_per_t", "float", "Sale price (FOB at the node).", "USD/t", required=False, default=0.0, min=0),
+            Column("min_t_per_yr", "float", "Contract minimum (or demand).", "t/yr", required=False, default=0.0, min=0),
+            Column("max_t_per_yr", "float", "Contract maximum.", "t/yr", required=False, default=INF, min=0),
+        ),
+        key=("node", "commodity", "period"),
+        examples=(("PORT_QASIM", "CU_CONC", None, 2600.0, 0.0, None),),
+    ),
+    Table(
+        "Upgrades",
+        "Optional investments that add capacity to a corridor or port from a chosen period on "
+        "(binary: built once, kept).",
+        (
+            Column("upgrade", "str", "Upgrade code."),
+            Column("element_type", "enum", "What is upgraded.", enum=UPGRADE_TYPES),
+            Column("element", "str", "Corridor or port code."),
+            Column("capex_usd", "float", "One-off cost.", "USD", required=False, default=0.0, min=0),
+            Column("added_capacity_t_per_yr", "float", "Capacity added.", "t/yr", min=0),
+            Column("fixed_opex_usd_per_yr", "float", "Fixed cost per year once built.", "USD/yr", required=False, default=0.0, min=0),
+            Column("earliest_period", "str", "First period in which it can be in service.", required=False, ref=("Periods", "period")),
+        ),
+        key=("upgrade",),
+        required=False,
+        examples=(("U-N25", "corridor", "R-04", 300_000_000.0, 3_000_000.0, 0.0, "2028"),),
+    ),
+    Table(
+        "CapacityFactors",
+        "Capacity multipliers per period for corridors, ports, refineries or mines "
+        "(0 = closed, 0.5 = half capacity). Multiplies base capacity and upgrades.",
+        (
+            Column("element_type", "enum", "What the factor applies to.", enum=ELEMENT_TYPES),
+            Column("element", "str", "Corridor, port, refinery site or mine code."),
+            _period(),
+            Column("factor", "float", "Capacity multiplier.", min=0),
+        ),
+        key=("element_type", "element", "period"),
+        required=False,
+        examples=(("corridor", "R-02", "2027", 0.0),),
+    ),
+)
+
+TABLES_BY_NAME: dict[str, Table] = {t.name: t for t in TABLES}
+

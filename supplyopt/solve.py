@@ -1,0 +1,167 @@
+"""The only module that talks to HiGHS (embedded highspy, through Pyomo's HiGHS interface).
+
+`solve(m, options)` returns a `SolveReport`: what HiGHS concluded, the objective and bound,
+the gap, and the times. A report says plainly whether the plan is proven optimal, a feasible
+plan cut short by a limit, or no plan at all; `require_plan` turns the last into an error.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+import time
+from dataclasses import asdict, dataclass, field
+from typing import TextIO
+
+import pyomo.environ as pyo
+from pyomo.contrib.solver.common.results import SolutionStatus, TerminationCondition
+from pyomo.contrib.solver.solvers.highs import Highs
+
+from supplyopt.errors import InfeasibleError, SolverError
+
+# Statuses a planner sees (Summary sheet, terminal, exit code).
+OPTIMAL = "optimal"
+FEASIBLE = "feasible (not proven optimal)"
+INFEASIBLE = "infeasible"
+UNBOUNDED = "unbounded"
+NO_SOLUTION = "no solution"
+ERROR = "solver error"
+
+
+@dataclass(frozen=True)
+class SolveOptions:
+    time_limit: float | None = None  # seconds
+    mip_gap: float = 1e-4  # relative
+    threads: int | None = None
+    seed: int = 0
+    log: TextIO | None = None  # where HiGHS's log goes (None = silent)
+
+
+@dataclass
+class SolveReport:
+    status: str
+    termination: str
+    objective: float | None
+    bound: float | None
+    gap: float | None
+    solve_seconds: float  # HiGHS's own run time
+    wall_seconds: float  # the whole call, including Pyomo's hand-off and solution load
+    solver: str
+    sense: str
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def has_plan(self) -> bool:
+        return self.status in (OPTIMAL, FEASIBLE)
+
+    @property
+    def proven_optimal(self) -> bool:
+        return self.status == OPTIMAL
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def solver_version() -> str:
+    import highspy
+
+    h = highspy.Highs()
+    return f"HiGHS {h.version()}" if hasattr(h, "version") else "HiGHS"
+
+
+def _relative_gap(obj: float | None, bound: float | None) -> float | None:
+    if obj is None or bound is None or not math.isfinite(obj) or not math.isfinite(bound):
+        return None
+    return abs(obj - bound) / max(abs(obj), 1e-9) if obj != bound else 0.0
+
+
+def solve(m: pyo.ConcreteModel, options: SolveOptions = SolveOptions()) -> SolveReport:
+    """Solve with HiGHS and load the plan into the model when there is one."""
+    opt = Highs()
+    solver_options = {"random_seed": options.seed, "mip_rel_gap": options.mip_gap}
+    if options.time_limit is not None:
+        solver_options["time_limit"] = float(options.time_limit)
+    if options.threads:
+        solver_options["threads"] = int(options.threads)
+    tee = [options.log] if options.log is not None else False
+    start = time.perf_counter()
+    try:
+        res = opt.solve(
+            m,
+            tee=tee,
+            load_solutions=False,
+            raise_exception_on_nonoptimal_result=False,
+            solver_options=solver_options,
+        )
+    except Exception as exc:  # HiGHS or Pyomo failing outright is a solver error, not a crash
+        raise SolverError(f"HiGHS failed: {type(exc).__name__}: {exc}") from exc
+    tc = res.termination_condition
+    has_solution = res.solution_status in (SolutionStatus.optimal, SolutionStatus.feasible)
+    if tc == TerminationCondition.convergenceCriteriaSatisfied and has_solution:
+        status = OPTIMAL
+    elif tc in (TerminationCondition.provenInfeasible, TerminationCondition.locallyInfeasible):
+        status = INFEASIBLE
+    elif tc == TerminationCondition.unbounded:
+        status = UNBOUNDED
+    elif tc == TerminationCondition.infeasibleOrUnbounded:
+        status = INFEASIBLE if not has_solution else UNBOUNDED
+    elif tc == TerminationCondition.error:
+        status = ERROR
+    elif has_solution:
+        status = FEASIBLE
+    else:
+        status = NO_SOLUTION
+    if has_solution:
+        res.solution_loader.load_vars()
+    wall = time.perf_counter() - start
+    obj = res.incumbent_objective if has_solution else None
+    bound = res.objective_bound
+    sense = "maximise" if m.obj.sense == pyo.maximize else "minimise"
+    extra = {k: getattr(res.extra_info, k, None) for k in ("mip_node_count", "simplex_iteration_count")}
+    return SolveReport(
+        status=status,
+        termination=str(tc.name),
+        objective=obj,
+        bound=bound,
+        gap=_relative_gap(obj, bound) if has_solution else None,
+        solve_seconds=float(getattr(res.timing_info, "highs_time", wall) or 0.0),
+        wall_seconds=wall,
+        solver=f"HiGHS {res.solver_version}" if res.solver_version else "HiGHS",
+        sense=sense,
+        extra=extra,
+    )
+
+
+def require_plan(report: SolveReport) -> None:
+    """Raise when the report carries no usable plan (infeasible, unbounded, error, nothing found)."""
+    if report.status == INFEASIBLE:
+        raise InfeasibleError("The model is infeasible: no plan meets every contract minimum, production minimum and capacity.")
+    if report.status == UNBOUNDED:
+        raise SolverError("The model is unbounded: some revenue can grow without limit (a market without a maximum fed by a mine without one?).")
+    if not report.has_plan:
+        raise SolverError(f"HiGHS stopped ({report.termination}) without finding any plan; try a longer --time-limit.")
+
+
+class LineLog(io.TextIOBase):
+    """File-like sink that hands each complete HiGHS log line to a callback (for progress)."""
+
+    def __init__(self, callback):
+        self._buf = ""
+        self._cb = callback
+
+    def write(self, s: str) -> int:
+        self._buf += s
+        while "\n" in self._buf:
+            line, self._buf = self._buf.split("\n", 1)
+            self._cb(line)
+        return len(s)
+
+    def flush(self) -> None:
+        pass
+
+
+def timed(fn, *args, **kwargs):
+    """(result, seconds) of a call, for the report's stage timings."""
+    t = time.perf_counter()
+    out = fn(*args, **kwargs)
+    return out, time.perf_counter() - t
