@@ -142,9 +142,7 @@ def coerce_table(raw: RawTable, table: Table) -> tuple[pd.DataFrame, list[Proble
     for col in table.columns:
         if col.name not in positions and col.required:
             unknown = [h for h in header if h and h not in table.column_names]
-            problems.append(
-                Problem(raw.sheet, 1, col.name, "required column is missing" + suggest(col.name, unknown))
-            )
+            problems.append(Problem(raw.sheet, 1, col.name, "required column is missing" + suggest(col.name, unknown)))
     records: list[dict[str, Any]] = []
     for cells, row_no in zip(raw.rows, raw.row_numbers):
         values = {c.name: (cells[positions[c.name]] if c.name in positions and positions[c.name] < len(cells) else None) for c in table.columns}

@@ -157,9 +157,7 @@ def _check_references(frames: Mapping[str, pd.DataFrame]) -> list[Problem]:
             for rec in _rows(frames[table.name]):
                 v = rec[col.name]
                 if v is not None and v not in valid:
-                    problems.append(
-                        Problem(table.name, rec[ROW_COLUMN], col.name, f"'{v}' is not in {col.ref[0]}.{col.ref[1]}{suggest(v, valid)}")
-                    )
+                    problems.append(Problem(table.name, rec[ROW_COLUMN], col.name, f"'{v}' is not in {col.ref[0]}.{col.ref[1]}{suggest(v, valid)}"))
     return problems
 
 
@@ -178,9 +176,7 @@ def _check_roles(frames: Mapping[str, pd.DataFrame]) -> list[Problem]:
         for rec in _rows(frames[table]):
             kind = kinds.get(rec[column])
             if kind is not None and kind not in allowed:
-                problems.append(
-                    Problem(table, rec[ROW_COLUMN], column, f"node '{rec[column]}' is a {kind}; it must be a {' or '.join(allowed)} node")
-                )
+                problems.append(Problem(table, rec[ROW_COLUMN], column, f"node '{rec[column]}' is a {kind}; it must be a {' or '.join(allowed)} node"))
     for rec in _rows(frames["Corridors"]):
         if rec["from_node"] is not None and rec["from_node"] == rec["to_node"]:
             problems.append(Problem("Corridors", rec[ROW_COLUMN], "to_node", "a corridor must join two different nodes"))
@@ -267,7 +263,9 @@ def _check_mode_costs(frames: Mapping[str, pd.DataFrame]) -> list[Problem]:
             continue
         for col in ("cost_usd_per_tkm",):
             if math.isnan(rec[col]) and rec["mode"] not in modes:
-                problems.append(Problem("Corridors", rec[ROW_COLUMN], col, f"blank, and the Modes sheet has no row for mode '{rec['mode']}' to take a default from"))
+                problems.append(
+                    Problem("Corridors", rec[ROW_COLUMN], col, f"blank, and the Modes sheet has no row for mode '{rec['mode']}' to take a default from")
+                )
     return problems
 
 
@@ -275,7 +273,11 @@ def _check_refineries(df: pd.DataFrame) -> list[Problem]:
     problems = []
     for rec in _rows(df):
         if rec["existing_modules"] is not None and rec["max_modules"] is not None and rec["existing_modules"] > rec["max_modules"]:
-            problems.append(Problem("Refineries", rec[ROW_COLUMN], "existing_modules", f"{rec['existing_modules']} existing modules exceed max_modules {rec['max_modules']}"))
+            problems.append(
+                Problem(
+                    "Refineries", rec[ROW_COLUMN], "existing_modules", f"{rec['existing_modules']} existing modules exceed max_modules {rec['max_modules']}"
+                )
+            )
     return problems
 
 

@@ -100,9 +100,7 @@ def check_network(inst) -> list[Problem]:
     for rec in inst["Mines"].to_dict("records"):
         c = rec["commodity"]
         if rec["max_t_per_yr"] > 0 and not (_reach(g, {rec["mine"]}) & sinks.get(c, set())):
-            problems.append(
-                Problem("Mines", rec[ROW_COLUMN], "mine", f"no corridor path from '{rec['mine']}' to any market or refinery that takes {c}")
-            )
+            problems.append(Problem("Mines", rec[ROW_COLUMN], "mine", f"no corridor path from '{rec['mine']}' to any market or refinery that takes {c}"))
     for rec in inst["Markets"].to_dict("records"):
         c = rec["commodity"]
         if rec["min_t_per_yr"] > 0 and not (_reach(rev, {rec["node"]}) & sources.get(c, set())):

@@ -100,7 +100,17 @@ def cost_table(m, d: ModelData) -> pd.DataFrame:
             else:
                 nominal, pv = _val(t.nominal[p]), _val(t.present_value[p])
             unit = "USD" if t.kind == "capex" else "USD/yr"
-            rows.append({"term": t.name, "label": t.label, "kind": t.kind, "period": p, "nominal": _clean(nominal), "unit": unit, "present_value_usd": _clean(t.sign * pv)})
+            rows.append(
+                {
+                    "term": t.name,
+                    "label": t.label,
+                    "kind": t.kind,
+                    "period": p,
+                    "nominal": _clean(nominal),
+                    "unit": unit,
+                    "present_value_usd": _clean(t.sign * pv),
+                }
+            )
     return pd.DataFrame(rows, columns=["term", "label", "kind", "period", "nominal", "unit", "present_value_usd"])
 
 
@@ -114,7 +124,9 @@ def refinery_table(m, d: ModelData) -> pd.DataFrame:
     for j, site in d.sites.items():
         for p in d.periods:
             n_mod = round(_val(modules(m, d, j, p)))
-            throughput = sum(proc.get((BASE_SCENARIO if BASE_SCENARIO in d.scenarios else d.scenarios[0], j, r, p), 0.0) for (jj, r) in d.site_recipes if jj == j)
+            throughput = sum(
+                proc.get((BASE_SCENARIO if BASE_SCENARIO in d.scenarios else d.scenarios[0], j, r, p), 0.0) for (jj, r) in d.site_recipes if jj == j
+            )
             cap = n_mod * site["module_size_t_per_yr"]
             rows.append(
                 {
@@ -129,7 +141,9 @@ def refinery_table(m, d: ModelData) -> pd.DataFrame:
                     "utilisation": _clean(throughput / cap) if cap > 0 else None,
                 }
             )
-    return pd.DataFrame(rows, columns=["site", "period", "open", "opened_this_period", "modules", "modules_added", "capacity_t_per_yr", "input_t_per_yr", "utilisation"])
+    return pd.DataFrame(
+        rows, columns=["site", "period", "open", "opened_this_period", "modules", "modules_added", "capacity_t_per_yr", "input_t_per_yr", "utilisation"]
+    )
 
 
 def upgrade_table(m, d: ModelData) -> pd.DataFrame:
@@ -157,7 +171,18 @@ def flow_table(m, d: ModelData) -> pd.DataFrame:
         if v <= EPS:
             continue
         arc = d.arcs[a]
-        rows.append({"scenario": s, "corridor": arc.corridor, "from_node": arc.tail, "to_node": arc.head, "commodity": c, "period": p, "t_per_yr": v, "cost_usd_per_yr": v * d.arc_unit_cost[a]})
+        rows.append(
+            {
+                "scenario": s,
+                "corridor": arc.corridor,
+                "from_node": arc.tail,
+                "to_node": arc.head,
+                "commodity": c,
+                "period": p,
+                "t_per_yr": v,
+                "cost_usd_per_yr": v * d.arc_unit_cost[a],
+            }
+        )
     return pd.DataFrame(rows, columns=["scenario", "corridor", "from_node", "to_node", "commodity", "period", "t_per_yr", "cost_usd_per_yr"])
 
 
@@ -165,7 +190,18 @@ def production_table(m, d: ModelData) -> pd.DataFrame:
     rows = []
     for (s, i, c, p), v in _vals(m.produce).items():
         rec = d.supply[(i, c, p)]
-        rows.append({"scenario": s, "mine": i, "commodity": c, "period": p, "t_per_yr": _clean(v), "min_t_per_yr": rec["min"], "max_t_per_yr": rec["max"], "cost_usd_per_yr": _clean(v * rec["cost"])})
+        rows.append(
+            {
+                "scenario": s,
+                "mine": i,
+                "commodity": c,
+                "period": p,
+                "t_per_yr": _clean(v),
+                "min_t_per_yr": rec["min"],
+                "max_t_per_yr": rec["max"],
+                "cost_usd_per_yr": _clean(v * rec["cost"]),
+            }
+        )
     return pd.DataFrame(rows, columns=["scenario", "mine", "commodity", "period", "t_per_yr", "min_t_per_yr", "max_t_per_yr", "cost_usd_per_yr"])
 
 
@@ -198,7 +234,9 @@ def sales_table(m, d: ModelData) -> pd.DataFrame:
                 "max_t_per_yr": None if math.isinf(rec["max"]) else rec["max"],
             }
         )
-    return pd.DataFrame(rows, columns=["scenario", "node", "commodity", "period", "t_per_yr", "price_usd_per_t", "revenue_usd_per_yr", "min_t_per_yr", "max_t_per_yr"])
+    return pd.DataFrame(
+        rows, columns=["scenario", "node", "commodity", "period", "t_per_yr", "price_usd_per_t", "revenue_usd_per_yr", "min_t_per_yr", "max_t_per_yr"]
+    )
 
 
 def _use_rows(m, d, etype, elements, totals):
@@ -209,21 +247,32 @@ def _use_rows(m, d, etype, elements, totals):
                 rhs = _capacity_rhs(m, d, etype, k, base, s, p)
                 cap = None if rhs is None else _val(rhs)
                 used = totals.get((s, k, p), 0.0)
-                rows.append({"scenario": s, etype: k, "period": p, "t_per_yr": _clean(used), "capacity_t_per_yr": cap, "utilisation": (_clean(used / cap) if cap else None)})
+                rows.append(
+                    {
+                        "scenario": s,
+                        etype: k,
+                        "period": p,
+                        "t_per_yr": _clean(used),
+                        "capacity_t_per_yr": cap,
+                        "utilisation": (_clean(used / cap) if cap else None),
+                    }
+                )
     return rows
 
 
 def corridor_use_table(m, d: ModelData) -> pd.DataFrame:
     totals: dict[tuple, float] = {}
-    for (s, a, c, p), v in _vals(m.flow).items():
+    for (s, a, _c, p), v in _vals(m.flow).items():
         key = (s, d.arcs[a].corridor, p)
         totals[key] = totals.get(key, 0.0) + v
-    return pd.DataFrame(_use_rows(m, d, "corridor", d.corridor_capacity, totals), columns=["scenario", "corridor", "period", "t_per_yr", "capacity_t_per_yr", "utilisation"])
+    return pd.DataFrame(
+        _use_rows(m, d, "corridor", d.corridor_capacity, totals), columns=["scenario", "corridor", "period", "t_per_yr", "capacity_t_per_yr", "utilisation"]
+    )
 
 
 def port_use_table(m, d: ModelData) -> pd.DataFrame:
     totals: dict[tuple, float] = {}
-    for (s, n, c, p), v in _vals(m.sell).items():
+    for (s, n, _c, p), v in _vals(m.sell).items():
         if n in d.ports:
             totals[(s, n, p)] = totals.get((s, n, p), 0.0) + v
     caps = {n: rec["capacity"] for n, rec in d.ports.items()}

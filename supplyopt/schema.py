@@ -266,8 +266,7 @@ TABLES: tuple[Table, ...] = (
     ),
     Table(
         "Refineries",
-        "Candidate (or existing) refinery sites: opening cost and capacity modules. "
-        "Capacity is measured in input tonnes per year.",
+        "Candidate (or existing) refinery sites: opening cost and capacity modules. Capacity is measured in input tonnes per year.",
         (
             Column("site", "str", "Refinery node.", ref=("Nodes", "node")),
             Column("open_capex_usd", "float", "One-off cost to open the site.", "USD", required=False, default=0.0, min=0),
@@ -370,8 +369,7 @@ TABLES: tuple[Table, ...] = (
     ),
     Table(
         "Upgrades",
-        "Optional investments that add capacity to a corridor or port from a chosen period on "
-        "(binary: built once, kept).",
+        "Optional investments that add capacity to a corridor or port from a chosen period on (binary: built once, kept).",
         (
             Column("upgrade", "str", "Upgrade code."),
             Column("element_type", "enum", "What is upgraded.", enum=UPGRADE_TYPES),
@@ -387,8 +385,7 @@ TABLES: tuple[Table, ...] = (
     ),
     Table(
         "CapacityFactors",
-        "Capacity multipliers per period for corridors, ports, refineries or mines "
-        "(0 = closed, 0.5 = half capacity). Multiplies base capacity and upgrades.",
+        "Capacity multipliers per period for corridors, ports, refineries or mines (0 = closed, 0.5 = half capacity). Multiplies base capacity and upgrades.",
         (
             Column("element_type", "enum", "What the factor applies to.", enum=ELEMENT_TYPES),
             Column("element", "str", "Corridor, port, refinery site or mine code."),
@@ -402,4 +399,3 @@ TABLES: tuple[Table, ...] = (
 )
 
 TABLES_BY_NAME: dict[str, Table] = {t.name: t for t in TABLES}
-

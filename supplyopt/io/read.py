@@ -51,7 +51,11 @@ def _canonical_sheet(name: str) -> str | None:
 
 def _check_zip(p: Path) -> None:
     if not zipfile.is_zipfile(p):
-        hint = "it may be password-protected (encrypted workbooks cannot be read: save a copy without a password)" if _is_ole(p) else "it is not a valid .xlsx file"
+        hint = (
+            "it may be password-protected (encrypted workbooks cannot be read: save a copy without a password)"
+            if _is_ole(p)
+            else "it is not a valid .xlsx file"
+        )
         raise InputError([Problem(p.name, None, None, f"cannot open workbook: {hint}")])
     with zipfile.ZipFile(p) as z:
         total = sum(i.file_size for i in z.infolist())

@@ -53,7 +53,9 @@ def add_refinery_capacity(m: pyo.ConcreteModel, d: ModelData) -> None:
         return (0, site["max_modules"] - site["existing_modules"])
 
     m.add_modules = pyo.Var(m.MODULE_IDX, within=pyo.NonNegativeIntegers, bounds=module_bounds)
-    m.refinery_open_once = pyo.Constraint(new_sites, rule=lambda _m, j: pyo.quicksum(m.open_new[j, p] for p in d.site_periods[j]) <= 1 if d.site_periods[j] else pyo.Constraint.Skip)
+    m.refinery_open_once = pyo.Constraint(
+        new_sites, rule=lambda _m, j: pyo.quicksum(m.open_new[j, p] for p in d.site_periods[j]) <= 1 if d.site_periods[j] else pyo.Constraint.Skip
+    )
     m.refinery_module_limit = pyo.Constraint(
         [(j, p) for j in d.sites for p in d.periods],
         rule=lambda _m, j, p: modules(m, d, j, p) <= d.sites[j]["max_modules"] * is_open(m, d, j, p),
@@ -139,7 +141,7 @@ def add_corridor_capacity(m: pyo.ConcreteModel, d: ModelData) -> None:
     Named `corridor_capacity`; skipped where capacity is unlimited and the corridor open.
     """
     arc_flows: dict[tuple[str, str, str], list] = {}
-    for (s, a, c, p) in m.FLOW:
+    for s, a, c, p in m.FLOW:
         arc_flows.setdefault((s, d.arcs[a].corridor, p), []).append(m.flow[s, a, c, p])
 
     def rule(_m, s, k, p):
@@ -156,7 +158,7 @@ def add_port_capacity(m: pyo.ConcreteModel, d: ModelData) -> None:
     """Port n throughput, per scenario and period: Σ_c sell_{s,n,c,p} ≤ f_{s,n,p} · (cap_n + upgrades).
     Named `port_capacity`."""
     sales: dict[tuple[str, str, str], list] = {}
-    for (s, n, c, p) in m.MARKET_S:
+    for s, n, c, p in m.MARKET_S:
         if n in d.ports:
             sales.setdefault((s, n, p), []).append(m.sell[s, n, c, p])
 

@@ -146,7 +146,10 @@ def prepare(inst: Instance) -> ModelData:
                 site_recipes.append((site, rec["recipe"]))
             recipe_cost[(site, rec["recipe"])] = rec["cost_usd_per_t"]
 
-    ports = {rec["port"]: {"capacity": rec["capacity_t_per_yr"], "handling": rec["handling_usd_per_t"], "row": rec[ROW_COLUMN]} for rec in inst["Ports"].to_dict("records")}
+    ports = {
+        rec["port"]: {"capacity": rec["capacity_t_per_yr"], "handling": rec["handling_usd_per_t"], "row": rec[ROW_COLUMN]}
+        for rec in inst["Ports"].to_dict("records")
+    }
     markets = {}
     for key, rec in expand_periods(inst["Markets"], ["node", "commodity"], periods).items():
         markets[key] = {"price": rec["price_usd_per_t"], "min": rec["min_t_per_yr"], "max": rec["max_t_per_yr"], "row": rec[ROW_COLUMN]}

@@ -18,7 +18,7 @@ def add_flows(m: pyo.ConcreteModel, d: ModelData) -> None:
     m.FLOW = pyo.Set(initialize=idx, dimen=4, ordered=True)
     m.flow = pyo.Var(m.FLOW, within=pyo.NonNegativeReals)
     by_sp: dict[tuple[str, str], list] = defaultdict(list)
-    for (s, a, c, p) in idx:
+    for s, a, c, p in idx:
         if d.arc_unit_cost[a]:
             by_sp[(s, p)].append(d.arc_unit_cost[a] * m.flow[s, a, c, p])
     add_term(m, "transport", "operating", "Transport", lambda s, p: pyo.quicksum(by_sp.get((s, p), []), linear=True))

@@ -27,7 +27,7 @@ def add_sales(m: pyo.ConcreteModel, d: ModelData) -> None:
     m.sell = pyo.Var(m.MARKET_S, within=pyo.NonNegativeReals, bounds=bounds)
     revenue: dict[tuple[str, str], list] = {}
     handling: dict[tuple[str, str], list] = {}
-    for (s, n, c, p) in m.MARKET_S:
+    for s, n, c, p in m.MARKET_S:
         revenue.setdefault((s, p), []).append(d.markets[(n, c, p)]["price"] * m.sell[s, n, c, p])
         if n in d.ports and d.ports[n]["handling"]:
             handling.setdefault((s, p), []).append(d.ports[n]["handling"] * m.sell[s, n, c, p])

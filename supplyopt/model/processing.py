@@ -19,7 +19,7 @@ def add_processing(m: pyo.ConcreteModel, d: ModelData) -> None:
     m.PROCESS = pyo.Set(initialize=idx, dimen=4, ordered=True)
     m.process = pyo.Var(m.PROCESS, within=pyo.NonNegativeReals)
     by_sp: dict[tuple[str, str], list] = {}
-    for (s, j, r, p) in idx:
+    for s, j, r, p in idx:
         if d.recipe_cost[(j, r)]:
             by_sp.setdefault((s, p), []).append(d.recipe_cost[(j, r)] * m.process[s, j, r, p])
     add_term(m, "processing", "operating", "Processing cost", lambda s, p: pyo.quicksum(by_sp.get((s, p), []), linear=True))

@@ -25,6 +25,6 @@ def add_production(m: pyo.ConcreteModel, d: ModelData) -> None:
     m.SUPPLY_S = pyo.Set(initialize=[(s, *k) for s in d.scenarios for k in d.supply], dimen=4, ordered=True)
     m.produce = pyo.Var(m.SUPPLY_S, within=pyo.NonNegativeReals, bounds=bounds)
     by_sp: dict[tuple[str, str], list] = {}
-    for (s, i, c, p) in m.SUPPLY_S:
+    for s, i, c, p in m.SUPPLY_S:
         by_sp.setdefault((s, p), []).append(d.supply[(i, c, p)]["cost"] * m.produce[s, i, c, p])
     add_term(m, "mining", "operating", "Mining cost", lambda s, p: pyo.quicksum(by_sp.get((s, p), []), linear=True))
