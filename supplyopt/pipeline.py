@@ -1,0 +1,106 @@
+"""The solve pipeline: Instance → model → HiGHS → Results, with stage timings and provenance.
+
+Used by the CLI and by scenario sweeps; it reads no files itself (io/ does) and writes none.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import platform
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+from supplyopt import __version__
+from supplyopt.instance import Instance
+from supplyopt.model import build_model
+from supplyopt.results import Results, extract_results
+from supplyopt.solve import SolveOptions, SolveReport, require_plan, solve
+
+Stage = Callable[[str, float], None]  # (stage description, seconds) progress callback
+
+
+@dataclass
+class SolveRun:
+    """What one solve produced: the report always, Results only when there is a plan."""
+
+    report: SolveReport
+    results: Results | None
+    timings: dict[str, float] = field(default_factory=dict)
+    size: dict[str, int] = field(default_factory=dict)
+
+
+def file_sha256(path: str | Path) -> str:
+    p = Path(path)
+    h = hashlib.sha256()
+    if p.is_dir():
+        for f in sorted(p.glob("*.csv")):
+            h.update(f.name.encode())
+            h.update(f.read_bytes())
+    else:
+        h.update(p.read_bytes())
+    return h.hexdigest()
+
+
+def versions() -> dict[str, str]:
+    import highspy  # noqa: F401  (import proves the embedded solver is present)
+    import pandas
+    import pyomo.version
+
+    from importlib.metadata import version
+
+    return {
+        "supplyopt": __version__,
+        "pyomo": pyomo.version.version,
+        "highspy": version("highspy"),
+        "pandas": pandas.__version__,
+        "python": platform.python_version(),
+    }
+
+
+def provenance(inst: Instance, options: SolveOptions, scenario: str | None = None, overrides: str | None = None) -> dict[str, Any]:
+    meta: dict[str, Any] = {
+        "input": inst.source,
+        "input_sha256": file_sha256(inst.source) if inst.source and Path(inst.source).exists() else "",
+        "instance_sha256": inst.content_hash(),
+        "scenario": scenario or "base",
+    }
+    if overrides:
+        meta["scenario_overrides"] = overrides
+    meta.update({f"version_{k}": v for k, v in versions().items()})
+    meta.update(
+        {
+            "time_limit_s": options.time_limit if options.time_limit is not None else "none",
+            "mip_gap_tolerance": options.mip_gap,
+            "seed": options.seed,
+            "run_at_utc": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M:%S"),
+        }
+    )
+    return meta
+
+
+def run_solve(inst: Instance, options: SolveOptions = SolveOptions(), on_stage: Stage | None = None, metadata: dict | None = None) -> SolveRun:
+    """Build and solve; Results are extracted only when HiGHS returned a plan.
+
+    Raises InfeasibleError / SolverError when there is no plan, after timing what ran."""
+    timings: dict[str, float] = {}
+    t = time.perf_counter()
+    m = build_model(inst)
+    timings["build_s"] = time.perf_counter() - t
+    size = {"columns": m.nvariables(), "rows": m.nconstraints()}
+    if on_stage:
+        on_stage(f"Built model: {size['columns']:,} variables, {size['rows']:,} constraints", timings["build_s"])
+    report = solve(m, options)
+    timings["solve_wall_s"] = report.wall_seconds
+    timings["highs_s"] = report.solve_seconds
+    if on_stage:
+        on_stage(f"HiGHS finished: {report.status}", report.wall_seconds)
+    require_plan(report)
+    t = time.perf_counter()
+    meta = dict(metadata or {})
+    meta.update({"build_seconds": timings["build_s"], "columns": size["columns"], "rows": size["rows"]})
+    results = extract_results(m, report, meta)
+    timings["extract_s"] = time.perf_counter() - t
+    return SolveRun(report, results, timings, size)

@@ -1,0 +1,59 @@
+"""Terminal progress for a solve: stage lines with timings and a live HiGHS status line."""
+
+from __future__ import annotations
+
+import re
+import time
+
+from rich.console import Console
+
+from supplyopt.solve import LineLog
+
+# A HiGHS MIP progress row ends with: BestBound BestSol Gap ... Time
+_MIP_ROW = re.compile(r"^\s*\S?\s+\d+\s+\d+\s+\d+\s+[\d.]+%\s+(\S+)\s+(\S+)\s+(\S+)\s+.*?(\d+\.\d+)s\s*$")
+
+
+class SolveProgress:
+    """Context manager: `stage(text)` starts a spinner, `done(text, secs)` prints a ✓ line,
+    and HiGHS log lines update the spinner with bound, incumbent and gap."""
+
+    def __init__(self, console: Console, show_log: bool = False):
+        self.console = console
+        self.show_log = show_log
+        self._status = None
+        self._t0 = time.perf_counter()
+        self._stage_start = self._t0
+
+    def __enter__(self) -> SolveProgress:
+        if not self.show_log:
+            self._status = self.console.status("Starting")
+            self._status.__enter__()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self._status is not None:
+            self._status.__exit__(*exc)
+
+    def stage(self, text: str) -> None:
+        self._stage_start = time.perf_counter()
+        if self._status is not None:
+            self._status.update(text + " …")
+        else:
+            self.console.print(f"… {text}")
+
+    def done(self, text: str, seconds: float | None = None) -> None:
+        secs = time.perf_counter() - self._stage_start if seconds is None else seconds
+        self.console.print(f"[green]✓[/] {text} [dim]({secs:.1f} s)[/]")
+        self._stage_start = time.perf_counter()
+
+    def _on_log_line(self, line: str) -> None:
+        if self.show_log:
+            self.console.print(line, markup=False, highlight=False)
+            return
+        m = _MIP_ROW.match(line)
+        if m and self._status is not None:
+            bound, best, gap, secs = m.groups()
+            self._status.update(f"HiGHS branch and bound: best plan {best}, bound {bound}, gap {gap} ({secs} s)")
+
+    def log_sink(self) -> LineLog:
+        return LineLog(self._on_log_line)
