@@ -73,7 +73,9 @@ def validate(input: Path = typer.Argument(..., help="Input workbook (.xlsx) or f
         from supplyopt.io.read import read_input
 
         inst = read_input(input)
-        counts = ", ".join(f"{len(df)} {name.lower()}" for name, df in inst.tables.items() if len(df) and name in ("Nodes", "Corridors", "Mines", "Refineries", "Markets"))
+        counts = ", ".join(
+            f"{len(df)} {name.lower()}" for name, df in inst.tables.items() if len(df) and name in ("Nodes", "Corridors", "Mines", "Refineries", "Markets")
+        )
         console.print(f"[green]✓ {input} is valid[/] ({counts}; {len(inst.periods)} periods).")
 
     _guard(run)
@@ -90,7 +92,9 @@ def solve(
     input: Path = typer.Argument(..., help="Input workbook (.xlsx) or folder of CSV files."),
     output: Optional[Path] = typer.Option(None, "-o", "--output", help="Results workbook (default results/<input>_results.xlsx)."),
     force: bool = typer.Option(False, "--force", help="Overwrite an existing results workbook."),
-    time_limit: Optional[float] = typer.Option(None, "--time-limit", help="Stop HiGHS after this many seconds (the best plan found is written, marked not proven optimal)."),
+    time_limit: Optional[float] = typer.Option(
+        None, "--time-limit", help="Stop HiGHS after this many seconds (the best plan found is written, marked not proven optimal)."
+    ),
     gap: float = typer.Option(1e-4, "--gap", help="Relative MIP gap at which HiGHS may stop (0.01 = 1 %)."),
     threads: Optional[int] = typer.Option(None, "--threads", help="HiGHS threads (default: HiGHS decides)."),
     seed: int = typer.Option(0, "--seed", help="HiGHS random seed (same seed, same answer)."),

@@ -7,6 +7,7 @@ problems, each with sheet, spreadsheet row and column.
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 import math
 from collections import defaultdict
@@ -68,11 +69,10 @@ def build_instance(raw_tables: Mapping[str, RawTable], source: str = "") -> Inst
     """
     problems: list[Problem] = []
     frames: dict[str, pd.DataFrame] = {}
+    problems += _missing_sheets(raw_tables)
     for table in TABLES:
         raw = raw_tables.get(table.name)
         if raw is None:
-            if table.required:
-                problems.append(Problem(table.name, None, None, "required sheet is missing" + suggest(table.name, raw_tables)))
             frames[table.name] = to_frame([], table)
             continue
         df, cell_problems = coerce_table(raw, table)
@@ -92,6 +92,32 @@ def build_instance(raw_tables: Mapping[str, RawTable], source: str = "") -> Inst
     raise InputError(problems)
 
 
+def _missing_sheets(raw_tables: Mapping[str, RawTable]) -> list[Problem]:
+    """A missing required sheet is an error; so is a misnamed optional one ('Refinery' for
+    Refineries), since its rows would otherwise be silently ignored. Each other sheet is
+    matched to at most one missing table, the closest."""
+    missing = [t for t in TABLES if t.name not in raw_tables]
+    claimed: dict[str, str] = {}  # table name -> the planner's sheet that looks like it
+    for sheet in (name for name in raw_tables if name not in TABLES_BY_NAME):
+        scored = [(difflib.SequenceMatcher(None, _sheet_key(sheet), _sheet_key(t.name)).ratio(), t.name) for t in missing]
+        scored = [(r, name) for r, name in scored if r >= (0.6 if TABLES_BY_NAME[name].required else 0.85)]
+        if scored:
+            claimed.setdefault(max(scored)[1], sheet)
+    problems = []
+    for t in missing:
+        sheet = claimed.get(t.name)
+        if t.required:
+            hint = f": is sheet '{sheet}' meant to be it? Rename it to '{t.name}'" if sheet else ""
+            problems.append(Problem(t.name, None, None, "required sheet is missing" + hint))
+        elif sheet:
+            problems.append(Problem(sheet, None, None, f"sheet name not recognised, so it would be ignored: did you mean '{t.name}'? Rename the sheet"))
+    return problems
+
+
+def _sheet_key(name: str) -> str:
+    return "".join(str(name).lower().split()).replace("_", "")
+
+
 def _make(frames: dict[str, pd.DataFrame], settings: dict[str, Any], source: str) -> Instance:
     return Instance(MappingProxyType(dict(frames)), MappingProxyType(settings), source)
 
@@ -108,6 +134,9 @@ def parse_settings(df: pd.DataFrame) -> tuple[dict[str, Any], list[Problem]]:
             values[setting.name] = coerce_cell(rec["value"], col)
         except CellError as exc:
             problems.append(Problem("Settings", rec[ROW_COLUMN], "value", f"setting '{setting.name}': {exc}"))
+    if values.get("objective") == "cost" and (values.get("cvar_weight") or 0) > 0:
+        row = next((r[ROW_COLUMN] for r in df.to_dict("records") if r["name"] == "cvar_weight"), None)
+        problems.append(Problem("Settings", row, "value", "cvar_weight > 0 needs objective = npv (CVaR is taken of NPV)"))
     return values, problems
 
 
@@ -122,6 +151,7 @@ def check_tables(frames: Mapping[str, pd.DataFrame]) -> list[Problem]:
     problems += _check_recipes(frames)
     problems += _check_elements(frames)
     problems += _check_mode_costs(frames)
+    problems += _check_disruptions(frames)
     problems += _check_refineries(frames["Refineries"])
     return problems
 
@@ -220,9 +250,10 @@ def _check_recipes(frames: Mapping[str, pd.DataFrame]) -> list[Problem]:
     totals: dict[str, float] = defaultdict(float)
     first_row: dict[str, int] = {}
     for rec in _rows(outputs):
-        if rec["recipe"] is not None and not math.isnan(rec["yield"]):
-            totals[rec["recipe"]] += rec["yield"]
-            first_row.setdefault(rec["recipe"], rec[ROW_COLUMN])
+        if rec["recipe"] is not None:
+            first_row.setdefault(rec["recipe"], rec[ROW_COLUMN])  # has outputs, even if a yield cell is bad
+            if not math.isnan(rec["yield"]):
+                totals[rec["recipe"]] += rec["yield"]
     for recipe, total in totals.items():
         if total > 1 + YIELD_TOLERANCE:
             problems.append(
@@ -230,7 +261,7 @@ def _check_recipes(frames: Mapping[str, pd.DataFrame]) -> list[Problem]:
             )
     recipes = frames["Recipes"]
     for rec in _rows(recipes):
-        if rec["recipe"] is not None and rec["recipe"] not in totals:
+        if rec["recipe"] is not None and rec["recipe"] not in first_row:
             problems.append(Problem("Recipes", rec[ROW_COLUMN], "recipe", f"recipe '{rec['recipe']}' has no rows in RecipeOutputs"))
         for out in _rows(outputs[outputs["recipe"] == rec["recipe"]]):
             if out["output_commodity"] == rec["input_commodity"]:
@@ -243,7 +274,7 @@ _ELEMENT_SOURCES = {"corridor": ("Corridors", "corridor"), "port": ("Ports", "po
 
 def _check_elements(frames: Mapping[str, pd.DataFrame]) -> list[Problem]:
     problems = []
-    for table in ("Upgrades", "CapacityFactors"):
+    for table in ("Upgrades", "CapacityFactors", "DisruptionFactors"):
         for rec in _rows(frames[table]):
             etype, element = rec["element_type"], rec["element"]
             if etype is None or element is None:
@@ -253,6 +284,14 @@ def _check_elements(frames: Mapping[str, pd.DataFrame]) -> list[Problem]:
             if element not in valid:
                 problems.append(Problem(table, rec[ROW_COLUMN], "element", f"{etype} '{element}' is not in {src_table}{suggest(element, valid)}"))
     return problems
+
+
+def _check_disruptions(frames: Mapping[str, pd.DataFrame]) -> list[Problem]:
+    df = frames["Disruptions"]
+    total = float(df["probability"].fillna(0).sum())
+    if total > 1 + 1e-9:
+        return [Problem("Disruptions", int(df[ROW_COLUMN].iloc[-1]), "probability", f"probabilities add up to {total:g} > 1")]
+    return []
 
 
 def _check_mode_costs(frames: Mapping[str, pd.DataFrame]) -> list[Problem]:

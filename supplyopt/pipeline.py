@@ -9,9 +9,10 @@ import datetime as dt
 import hashlib
 import platform
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from supplyopt import __version__
 from supplyopt.instance import Instance
@@ -45,11 +46,11 @@ def file_sha256(path: str | Path) -> str:
 
 
 def versions() -> dict[str, str]:
+    from importlib.metadata import version
+
     import highspy  # noqa: F401  (import proves the embedded solver is present)
     import pandas
     import pyomo.version
-
-    from importlib.metadata import version
 
     return {
         "supplyopt": __version__,

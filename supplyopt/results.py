@@ -61,7 +61,16 @@ def extract_results(m: pyo.ConcreteModel, report: SolveReport, metadata: dict[st
         "Sales": sales_table(m, d),
         "CorridorUse": corridor_use_table(m, d),
         "PortUse": port_use_table(m, d),
+        "RiskExposure": risk_exposure_table(m, d),
+        "Convoys": convoy_table(m, d),
+        "ScenarioOutcomes": scenario_table(m, d),
     }
+    if not len(tables["Convoys"]):
+        del tables["Convoys"]
+    if d.scenarios == [BASE_SCENARIO]:
+        del tables["ScenarioOutcomes"]
+    if "shortfall" in m.component_map(pyo.Var):
+        tables["Shortfalls"] = shortfall_table(m, d)
     if d.scenarios == [BASE_SCENARIO]:
         tables = {k: v.drop(columns=["scenario"], errors="ignore") for k, v in tables.items()}
     summary = dict(metadata or {})
@@ -86,6 +95,11 @@ def kpis(m, d: ModelData, report: SolveReport, tables) -> dict[str, Any]:
         "fixed_cost_pv_usd": float(pv.get("fixed", 0.0)),
         "capex_pv_usd": float(pv.get("capex", 0.0)),
         "refineries_open": ", ".join(opened) if opened else "none",
+        "risk_exposure_total": _val(sum(d.probability[s] * m.exposure_total[s] for s in d.scenarios)),
+        "expected_loss_pv_usd": float(costs.loc[costs["term"] == "expected_loss", "present_value_usd"].sum()),
+        "security_cost_pv_usd": float(costs.loc[costs["term"].isin(["security", "escorts"]), "present_value_usd"].sum()),
+        "scenarios": ", ".join(d.scenarios),
+        "cvar_npv_usd": _val(m.cvar) if hasattr(m, "cvar") else None,
         "solve_seconds": report.solve_seconds,
     }
 
@@ -277,3 +291,111 @@ def port_use_table(m, d: ModelData) -> pd.DataFrame:
             totals[(s, n, p)] = totals.get((s, n, p), 0.0) + v
     caps = {n: rec["capacity"] for n, rec in d.ports.items()}
     return pd.DataFrame(_use_rows(m, d, "port", caps, totals), columns=["scenario", "port", "period", "t_per_yr", "capacity_t_per_yr", "utilisation"])
+
+
+def risk_exposure_table(m, d: ModelData) -> pd.DataFrame:
+    """Exposure (risk score × t/yr) and expected loss per corridor or node, period, scenario."""
+    flows = _vals(m.flow)
+    tonnes: dict[tuple, float] = {}
+    value: dict[tuple, float] = {}
+    for (s, a, c, p), v in flows.items():
+        key = (s, d.arcs[a].corridor, p)
+        tonnes[key] = tonnes.get(key, 0.0) + v
+        value[key] = value.get(key, 0.0) + v * d.cargo_value[c]
+    rows = []
+    for s in d.scenarios:
+        for (k, p), rec in d.corridor_risk.items():
+            t = tonnes.get((s, k, p), 0.0)
+            rows.append(
+                {
+                    "scenario": s,
+                    "element_type": "corridor",
+                    "element": k,
+                    "period": p,
+                    "t_per_yr": _clean(t),
+                    "risk_score": rec["risk_score"],
+                    "exposure": _clean(rec["risk_score"] * t),
+                    "incident_probability": rec["incident_probability"],
+                    "expected_loss_usd_per_yr": _clean(rec["incident_probability"] * value.get((s, k, p), 0.0))
+                    if d.risk_settings.get("expected_loss")
+                    else 0.0,
+                }
+            )
+    from supplyopt.model.risk import node_throughput
+
+    handled = node_throughput(m, d)
+    for s in d.scenarios:
+        for (n, p), rec in d.node_risk.items():
+            t = sum(_val(x) for x in handled.get((s, n, p), []))
+            rows.append(
+                {
+                    "scenario": s,
+                    "element_type": "node",
+                    "element": n,
+                    "period": p,
+                    "t_per_yr": _clean(t),
+                    "risk_score": rec["risk_score"],
+                    "exposure": _clean(rec["risk_score"] * t),
+                    "incident_probability": rec["incident_probability"],
+                    "expected_loss_usd_per_yr": None,
+                }
+            )
+    cols = ["scenario", "element_type", "element", "period", "t_per_yr", "risk_score", "exposure", "incident_probability", "expected_loss_usd_per_yr"]
+    return pd.DataFrame(rows, columns=cols)
+
+
+def convoy_table(m, d: ModelData) -> pd.DataFrame:
+    rows = []
+    if hasattr(m, "convoys"):
+        for (s, k, p), v in _vals(m.convoys).items():
+            n = round(v)
+            rec = d.corridor_risk[(k, p)]
+            rows.append(
+                {
+                    "scenario": s,
+                    "corridor": k,
+                    "period": p,
+                    "convoys_per_yr": n,
+                    "convoy_size_t": rec["convoy_size"],
+                    "escort_cost_usd_per_yr": n * rec["escort_cost"],
+                }
+            )
+    return pd.DataFrame(rows, columns=["scenario", "corridor", "period", "convoys_per_yr", "convoy_size_t", "escort_cost_usd_per_yr"])
+
+
+def scenario_table(m, d: ModelData) -> pd.DataFrame:
+    """Per disruption scenario: probability, NPV of the shared design, revenue, unmet contracts."""
+    rows = []
+    short = _vals(m.shortfall) if hasattr(m, "shortfall") else {}
+    for s in d.scenarios:
+        revenue = sum(d.flow_factor[p] * _val(m.term_revenue[s, p]) for p in d.periods)
+        unmet = sum(v for (ss, _n, _c, _p), v in short.items() if ss == s)
+        rows.append(
+            {
+                "scenario": s,
+                "probability": d.probability[s],
+                "npv_usd": _val(m.scenario_npv[s]),
+                "revenue_pv_usd": revenue,
+                "unmet_contracts_t_per_yr_total": _clean(unmet),
+                "exposure_total": _clean(_val(m.exposure_total[s])),
+            }
+        )
+    return pd.DataFrame(rows, columns=["scenario", "probability", "npv_usd", "revenue_pv_usd", "unmet_contracts_t_per_yr_total", "exposure_total"])
+
+
+def shortfall_table(m, d: ModelData) -> pd.DataFrame:
+    rows = []
+    for (s, n, c, p), v in _vals(m.shortfall).items():
+        rec = d.markets[(n, c, p)]
+        rows.append(
+            {
+                "scenario": s,
+                "node": n,
+                "commodity": c,
+                "period": p,
+                "min_t_per_yr": rec["min"],
+                "shortfall_t_per_yr": _clean(v),
+                "penalty_usd_per_t": d.shortfall_penalty((n, c, p)),
+            }
+        )
+    return pd.DataFrame(rows, columns=["scenario", "node", "commodity", "period", "min_t_per_yr", "shortfall_t_per_yr", "penalty_usd_per_t"])

@@ -23,6 +23,7 @@ MODES = ("road", "rail", "pipeline", "sea")
 COMMODITY_KINDS = ("ore", "concentrate", "refined", "other")
 ELEMENT_TYPES = ("corridor", "port", "refinery", "mine")
 UPGRADE_TYPES = ("corridor", "port")
+RISK_NODE_KINDS = NODE_KINDS
 OPERATIONS = ("set", "scale", "add")
 
 
@@ -135,6 +136,80 @@ SETTINGS: tuple[Setting, ...] = (
         "year",
         min=1900,
         max=2200,
+    ),
+    Setting(
+        "expected_loss",
+        "bool",
+        True,
+        "Security risk 1: count expected cargo loss (incident probability × cargo value × tonnes) as a cost.",
+    ),
+    Setting(
+        "escorts",
+        "bool",
+        False,
+        "Security risk 5: corridors with a convoy size in CorridorRisk may only carry escorted convoys "
+        "(integer convoys, escort cost, escort capacity in RiskLimits).",
+    ),
+    Setting(
+        "high_risk_threshold",
+        "float",
+        None,
+        "Security risk 3: corridors whose risk score is at least this are high-risk; blank = off.",
+        "risk score",
+        min=0,
+    ),
+    Setting(
+        "high_risk_max_share",
+        "float",
+        None,
+        "Security risk 3: high-risk corridors may carry at most this share of all tonnes moved (0-1); blank = off.",
+        "share",
+        min=0,
+        max=1,
+    ),
+    Setting(
+        "max_corridor_share",
+        "float",
+        None,
+        "Security risk 4: no single corridor may carry more than this share of a product's sales, counted "
+        "on corridors that end at a port or market node (the export legs); blank = off.",
+        "share",
+        min=0,
+        max=1,
+    ),
+    Setting(
+        "max_port_share",
+        "float",
+        None,
+        "Security risk 4: no single port or market may take more than this share of a product's sales; blank = off.",
+        "share",
+        min=0,
+        max=1,
+    ),
+    Setting(
+        "disruptions",
+        "bool",
+        False,
+        "Security risk 6: solve two-stage over the Disruptions table (design shared, flows per disruption); "
+        "the undisrupted case has the probability left over.",
+    ),
+    Setting(
+        "cvar_weight",
+        "float",
+        0.0,
+        "Security risk 6: weight λ of CVaR in the objective (1-λ)·E[NPV] + λ·CVaR; 0 = expected NPV only.",
+        "share",
+        min=0,
+        max=1,
+    ),
+    Setting(
+        "cvar_alpha",
+        "float",
+        0.9,
+        "Security risk 6: CVaR confidence level α (CVaR = mean NPV of the worst 1-α probability).",
+        "share",
+        min=0,
+        max=0.999,
     ),
     Setting(
         "currency_note",
@@ -363,6 +438,14 @@ TABLES: tuple[Table, ...] = (
             Column("price_usd_per_t", "float", "Sale price (FOB at the node).", "USD/t", required=False, default=0.0, min=0),
             Column("min_t_per_yr", "float", "Contract minimum (or demand).", "t/yr", required=False, default=0.0, min=0),
             Column("max_t_per_yr", "float", "Contract maximum.", "t/yr", required=False, default=INF, min=0),
+            Column(
+                "shortfall_penalty_usd_per_t",
+                "float",
+                "Penalty per tonne sold below the minimum; blank = the minimum is a hard constraint.",
+                "USD/t",
+                required=False,
+                min=0,
+            ),
         ),
         key=("node", "commodity", "period"),
         examples=(("PORT_QASIM", "CU_CONC", None, 2600.0, 0.0, None),),
@@ -395,6 +478,112 @@ TABLES: tuple[Table, ...] = (
         key=("element_type", "element", "period"),
         required=False,
         examples=(("corridor", "R-02", "2027", 0.0),),
+    ),
+    Table(
+        "CorridorRisk",
+        "Security risk of corridors, per period: incident probability, risk score, security cost and "
+        "escorted-convoy data. Corridors without a row have no risk and no security cost.",
+        (
+            Column("corridor", "str", "Corridor code.", ref=("Corridors", "corridor")),
+            _period(),
+            Column(
+                "incident_probability",
+                "float",
+                "Probability that a tonne moved on the corridor in a year is lost to an incident (expected loss = probability × cargo value × tonnes).",
+                "1/t moved",
+                required=False,
+                default=0.0,
+                min=0,
+                max=1,
+            ),
+            Column("risk_score", "float", "Relative risk score used by the exposure budget and high-risk share.", "score", required=False, default=0.0, min=0),
+            Column(
+                "security_cost_usd_per_t", "float", "Security surcharge (guards, insurance) per tonne carried.", "USD/t", required=False, default=0.0, min=0
+            ),
+            Column(
+                "convoy_size_t",
+                "float",
+                "Tonnes per escorted convoy; blank = no escorts on this corridor (used when Settings escorts = yes).",
+                "t/convoy",
+                required=False,
+                min=0,
+                min_exclusive=True,
+            ),
+            Column("escort_cost_usd_per_convoy", "float", "Cost of escorting one convoy.", "USD/convoy", required=False, default=0.0, min=0),
+        ),
+        key=("corridor", "period"),
+        required=False,
+        examples=(("R-02", None, 0.0005, 8.0, 3.0, 600.0, 1500.0),),
+    ),
+    Table(
+        "NodeRisk",
+        "Security risk of nodes (ports, refinery sites, mines, hubs) per period, applied to the tonnes the "
+        "node handles: sales at ports/markets, input at refineries, output at mines.",
+        (
+            Column("node", "str", "Node code.", ref=("Nodes", "node")),
+            _period(),
+            Column(
+                "incident_probability",
+                "float",
+                "Probability that a tonne handled is lost to an incident.",
+                "1/t handled",
+                required=False,
+                default=0.0,
+                min=0,
+                max=1,
+            ),
+            Column("risk_score", "float", "Relative risk score (exposure budget).", "score", required=False, default=0.0, min=0),
+            Column("security_cost_usd_per_t", "float", "Security cost per tonne handled.", "USD/t", required=False, default=0.0, min=0),
+        ),
+        key=("node", "period"),
+        required=False,
+        examples=(("GWADAR", None, 0.0002, 6.0, 2.0),),
+    ),
+    Table(
+        "RiskLimits",
+        "Per-period security limits: exposure budget (Σ risk score × tonnes) and escort capacity.",
+        (
+            _period(),
+            Column(
+                "exposure_budget",
+                "float",
+                "Most risk exposure allowed: Σ risk score × tonnes moved or handled; blank = no budget.",
+                "score·t/yr",
+                required=False,
+                min=0,
+            ),
+            Column("max_convoys_per_yr", "float", "Escorted convoys available per year; blank = unlimited.", "convoys/yr", required=False, min=0),
+        ),
+        key=("period",),
+        required=False,
+        examples=((None, 5_000_000.0, 2000.0),),
+    ),
+    Table(
+        "Disruptions",
+        "Named disruption cases for the two-stage model and the stress test, with their probability "
+        "(per planning horizon). The undisrupted case has probability 1 − Σ probabilities.",
+        (
+            Column("disruption", "str", "Disruption name, e.g. N40_CLOSED."),
+            Column("probability", "float", "Probability of this case.", "share", min=0, max=1),
+            Column("description", "str", "What happens.", required=False, default=""),
+        ),
+        key=("disruption",),
+        required=False,
+        examples=(("N40_CLOSED", 0.1, "N-40 closed by attacks"),),
+    ),
+    Table(
+        "DisruptionFactors",
+        "Capacity factors of each disruption (0 = closed) for corridors, ports, refineries or mines, over chosen periods.",
+        (
+            Column("disruption", "str", "Disruption name.", ref=("Disruptions", "disruption")),
+            Column("element_type", "enum", "What is disrupted.", enum=ELEMENT_TYPES),
+            Column("element", "str", "Corridor, port, refinery site or mine code."),
+            _period(),
+            Column("factor", "float", "Capacity multiplier in this disruption.", min=0, max=1),
+        ),
+        key=("disruption", "element_type", "element", "period"),
+        required=False,
+        examples=(("N40_CLOSED", "corridor", "R-02", None, 0.0),),
     ),
 )
 

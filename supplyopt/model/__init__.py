@@ -12,6 +12,7 @@ from supplyopt.model.market import add_sales
 from supplyopt.model.objective import add_objective
 from supplyopt.model.processing import add_processing
 from supplyopt.model.production import add_production
+from supplyopt.model.risk import add_diversification, add_escorts, add_expected_loss, add_exposure, add_high_risk_share, add_security_costs
 from supplyopt.model.sets import add_sets
 
 # Order matters only where a family uses another's variables (balance needs all flows).
@@ -26,6 +27,12 @@ FAMILIES = (
     add_corridor_capacity,
     add_port_capacity,
     add_mass_balance,
+    add_security_costs,
+    add_expected_loss,
+    add_exposure,
+    add_high_risk_share,
+    add_diversification,
+    add_escorts,
 )
 
 

@@ -17,18 +17,18 @@ def is_open(m: pyo.ConcreteModel, d: ModelData, j: str, p: str):
     """1 if site j is open in period p (existing sites are always open)."""
     if d.sites[j]["existing_modules"] > 0:
         return 1
-    return pyo.quicksum((m.open_new[j, q] for q in d.periods_upto(p) if (j, q) in m.open_new), linear=True)
+    return pyo.quicksum(m.open_new[j, q] for q in d.periods_upto(p) if (j, q) in m.open_new)
 
 
 def modules(m: pyo.ConcreteModel, d: ModelData, j: str, p: str):
     """Modules installed at site j in period p: existing + Σ_{q ≤ p} add_modules_{j,q}."""
     added = [m.add_modules[j, q] for q in d.periods_upto(p) if (j, q) in m.add_modules]
-    return d.sites[j]["existing_modules"] + pyo.quicksum(added, linear=True)
+    return d.sites[j]["existing_modules"] + pyo.quicksum(added)
 
 
 def built(m: pyo.ConcreteModel, d: ModelData, u: str, p: str):
     """1 if upgrade u is in service in period p: Σ_{q ≤ p} build_{u,q}."""
-    return pyo.quicksum((m.build[u, q] for q in d.periods_upto(p) if (u, q) in m.build), linear=True)
+    return pyo.quicksum(m.build[u, q] for q in d.periods_upto(p) if (u, q) in m.build)
 
 
 def add_refinery_capacity(m: pyo.ConcreteModel, d: ModelData) -> None:
@@ -66,7 +66,7 @@ def add_refinery_capacity(m: pyo.ConcreteModel, d: ModelData) -> None:
         if not recipes:
             return pyo.Constraint.Skip
         f = d.factor(s, "refinery", j, p)
-        return pyo.quicksum(recipes, linear=True) <= f * d.sites[j]["module_size_t_per_yr"] * modules(m, d, j, p)
+        return pyo.quicksum(recipes) <= f * d.sites[j]["module_size_t_per_yr"] * modules(m, d, j, p)
 
     m.refinery_capacity = pyo.Constraint([(s, j, p) for s in d.scenarios for j in d.sites for p in d.periods], rule=capacity)
 
@@ -149,7 +149,7 @@ def add_corridor_capacity(m: pyo.ConcreteModel, d: ModelData) -> None:
         lhs = arc_flows.get((s, k, p))
         if rhs is None or not lhs:
             return pyo.Constraint.Skip
-        return pyo.quicksum(lhs, linear=True) <= rhs
+        return pyo.quicksum(lhs) <= rhs
 
     m.corridor_capacity = pyo.Constraint([(s, k, p) for s in d.scenarios for k in d.corridor_capacity for p in d.periods], rule=rule)
 
@@ -167,6 +167,6 @@ def add_port_capacity(m: pyo.ConcreteModel, d: ModelData) -> None:
         lhs = sales.get((s, n, p))
         if rhs is None or not lhs:
             return pyo.Constraint.Skip
-        return pyo.quicksum(lhs, linear=True) <= rhs
+        return pyo.quicksum(lhs) <= rhs
 
     m.port_capacity = pyo.Constraint([(s, n, p) for s in d.scenarios for n in d.ports for p in d.periods], rule=rule)

@@ -59,6 +59,18 @@ class ModelData:
     probability: dict[str, float] = field(default_factory=lambda: {BASE_SCENARIO: 1.0})
     factors: dict[tuple[str, str, str, str], float] = field(default_factory=dict)  # (scenario, type, element, period)
     rows: dict[tuple, int] = field(default_factory=dict)  # (table, *key) → spreadsheet row
+    # Security risk (issue: risk constraints); keys (corridor, period) and (node, period)
+    corridor_risk: dict[tuple[str, str], dict[str, float]] = field(default_factory=dict)
+    node_risk: dict[tuple[str, str], dict[str, float]] = field(default_factory=dict)
+    risk_limits: dict[str, dict[str, float]] = field(default_factory=dict)  # period → budget, convoys
+    risk_settings: dict[str, Any] = field(default_factory=dict)
+    disruption_info: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # Penalty (USD/t) that makes every contract minimum soft (stress tests, diagnosis); None = as input
+    default_shortfall_penalty: float | None = None
+
+    def shortfall_penalty(self, key: tuple[str, str, str]) -> float | None:
+        own = self.markets[key]["penalty"]
+        return own if own is not None else self.default_shortfall_penalty
 
     def factor(self, scenario: str, etype: str, element: str, period: str) -> float:
         return self.factors.get((scenario, etype, element, period), 1.0)
@@ -152,7 +164,13 @@ def prepare(inst: Instance) -> ModelData:
     }
     markets = {}
     for key, rec in expand_periods(inst["Markets"], ["node", "commodity"], periods).items():
-        markets[key] = {"price": rec["price_usd_per_t"], "min": rec["min_t_per_yr"], "max": rec["max_t_per_yr"], "row": rec[ROW_COLUMN]}
+        markets[key] = {
+            "price": rec["price_usd_per_t"],
+            "min": rec["min_t_per_yr"],
+            "max": rec["max_t_per_yr"],
+            "penalty": _nan_to(rec["shortfall_penalty_usd_per_t"], None),
+            "row": rec[ROW_COLUMN],
+        }
 
     upgrades, upgrade_periods = {}, {}
     for rec in inst["Upgrades"].to_dict("records"):
@@ -164,7 +182,7 @@ def prepare(inst: Instance) -> ModelData:
     for (etype, element, p), rec in expand_periods(inst["CapacityFactors"], ["element_type", "element"], periods).items():
         factors[(BASE_SCENARIO, etype, element, p)] = rec["factor"]
 
-    return ModelData(
+    d = ModelData(
         periods=periods,
         start_year=start,
         length=length,
@@ -194,3 +212,68 @@ def prepare(inst: Instance) -> ModelData:
         factors=factors,
         rows=rows,
     )
+    _prepare_risk(inst, d)
+    return d
+
+
+def _nan_to(value: Any, default: float | None) -> float | None:
+    return default if value is None or (isinstance(value, float) and math.isnan(value)) else float(value)
+
+
+def _prepare_risk(inst: Instance, d: ModelData) -> None:
+    """Corridor/node risk per period, limits, switches, and disruption scenarios with factors."""
+    s = inst.settings
+    for (k, p), rec in expand_periods(inst["CorridorRisk"], ["corridor"], d.periods).items():
+        d.corridor_risk[(k, p)] = {
+            "incident_probability": rec["incident_probability"],
+            "risk_score": rec["risk_score"],
+            "security_cost": rec["security_cost_usd_per_t"],
+            "convoy_size": _nan_to(rec["convoy_size_t"], None),
+            "escort_cost": rec["escort_cost_usd_per_convoy"],
+        }
+    for (n, p), rec in expand_periods(inst["NodeRisk"], ["node"], d.periods).items():
+        d.node_risk[(n, p)] = {
+            "incident_probability": rec["incident_probability"],
+            "risk_score": rec["risk_score"],
+            "security_cost": rec["security_cost_usd_per_t"],
+        }
+    limits = inst["RiskLimits"]
+    for (p,), rec in expand_periods(limits, [], d.periods).items():
+        d.risk_limits[p] = {"exposure_budget": _nan_to(rec["exposure_budget"], None), "max_convoys": _nan_to(rec["max_convoys_per_yr"], None)}
+    d.risk_settings = {
+        k: s.get(k)
+        for k in (
+            "expected_loss",
+            "escorts",
+            "high_risk_threshold",
+            "high_risk_max_share",
+            "max_corridor_share",
+            "max_port_share",
+            "disruptions",
+            "cvar_weight",
+            "cvar_alpha",
+        )
+    }
+    for rec in inst["Disruptions"].to_dict("records"):
+        d.disruption_info[rec["disruption"]] = {"probability": rec["probability"], "description": rec["description"], "row": rec[ROW_COLUMN]}
+    if s.get("disruptions") and d.disruption_info:
+        apply_disruptions(d, inst["DisruptionFactors"], list(d.disruption_info))
+
+
+def apply_disruptions(d: ModelData, factors: pd.DataFrame, names: list[str]) -> None:
+    """Make the listed disruptions scenarios of `d` (two-stage): the undisrupted base keeps the
+    probability left over (dropped when none is), each disruption multiplies the base factors."""
+    p_base = 1.0 - sum(d.disruption_info[n]["probability"] for n in names)
+    scenarios = ([BASE_SCENARIO] if p_base > 1e-12 else []) + names
+    probability = {n: d.disruption_info[n]["probability"] for n in names}
+    if p_base > 1e-12:
+        probability[BASE_SCENARIO] = p_base
+    base_factors = {k[1:]: v for k, v in d.factors.items() if k[0] == BASE_SCENARIO}
+    new = {(BASE_SCENARIO, *k): v for k, v in base_factors.items()}
+    for name in names:
+        sub = factors[factors["disruption"] == name]
+        for k, v in base_factors.items():
+            new[(name, *k)] = v
+        for (etype, element, p), rec in expand_periods(sub, ["element_type", "element"], d.periods).items():
+            new[(name, etype, element, p)] = base_factors.get((etype, element, p), 1.0) * rec["factor"]
+    d.scenarios, d.probability, d.factors = scenarios, probability, new

@@ -21,7 +21,7 @@ def add_flows(m: pyo.ConcreteModel, d: ModelData) -> None:
     for s, a, c, p in idx:
         if d.arc_unit_cost[a]:
             by_sp[(s, p)].append(d.arc_unit_cost[a] * m.flow[s, a, c, p])
-    add_term(m, "transport", "operating", "Transport", lambda s, p: pyo.quicksum(by_sp.get((s, p), []), linear=True))
+    add_term(m, "transport", "operating", "Transport", lambda s, p: pyo.quicksum(by_sp.get((s, p), [])))
 
 
 def add_mass_balance(m: pyo.ConcreteModel, d: ModelData) -> None:
@@ -61,7 +61,7 @@ def add_mass_balance(m: pyo.ConcreteModel, d: ModelData) -> None:
             rhs.append(m.sell[s, n, c, p])
         if not lhs and not rhs:
             return pyo.Constraint.Skip
-        return pyo.quicksum(lhs, linear=True) - pyo.quicksum(rhs, linear=True) == 0
+        return pyo.quicksum(lhs) - pyo.quicksum(rhs) == 0
 
     m.BALANCE = pyo.Set(initialize=index, dimen=4, ordered=True)
     m.balance = pyo.Constraint(m.BALANCE, rule=rule)

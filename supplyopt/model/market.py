@@ -21,7 +21,10 @@ def add_sales(m: pyo.ConcreteModel, d: ModelData) -> None:
 
     def bounds(_m, s, n, c, p):
         row = d.markets[(n, c, p)]
-        return (row["min"], None if math.isinf(row["max"]) else row["max"])
+        lower = 0.0 if (n, c, p) in soft else row["min"]
+        return (lower, None if math.isinf(row["max"]) else row["max"])
+
+    soft = {k for k in d.markets if d.markets[k]["min"] > 0 and d.shortfall_penalty(k) is not None}
 
     m.MARKET_S = pyo.Set(initialize=[(s, *k) for s in d.scenarios for k in d.markets], dimen=4, ordered=True)
     m.sell = pyo.Var(m.MARKET_S, within=pyo.NonNegativeReals, bounds=bounds)
@@ -31,5 +34,23 @@ def add_sales(m: pyo.ConcreteModel, d: ModelData) -> None:
         revenue.setdefault((s, p), []).append(d.markets[(n, c, p)]["price"] * m.sell[s, n, c, p])
         if n in d.ports and d.ports[n]["handling"]:
             handling.setdefault((s, p), []).append(d.ports[n]["handling"] * m.sell[s, n, c, p])
-    add_term(m, "revenue", "revenue", "Sales revenue", lambda s, p: pyo.quicksum(revenue.get((s, p), []), linear=True))
-    add_term(m, "port_handling", "operating", "Port handling", lambda s, p: pyo.quicksum(handling.get((s, p), []), linear=True))
+    add_term(m, "revenue", "revenue", "Sales revenue", lambda s, p: pyo.quicksum(revenue.get((s, p), [])))
+    _add_shortfall(m, d, sorted(soft, key=list(d.markets).index))
+    add_term(m, "port_handling", "operating", "Port handling", lambda s, p: pyo.quicksum(handling.get((s, p), [])))
+
+
+def _add_shortfall(m: pyo.ConcreteModel, d: ModelData, soft: list[tuple[str, str, str]]) -> None:
+    """Soft contract minimums (markets with a shortfall penalty):
+
+        sell_{s,n,c,p} + shortfall_{s,n,c,p} ≥ min_{n,c,p},   0 ≤ shortfall ≤ min
+
+    Named `contract_minimum`; cost term `contract_shortfall` = Σ penalty_{n,c,p} · shortfall.
+    """
+    idx = [(s, *k) for s in d.scenarios for k in soft]
+    m.SHORTFALL = pyo.Set(initialize=idx, dimen=4, ordered=True)
+    m.shortfall = pyo.Var(m.SHORTFALL, within=pyo.NonNegativeReals, bounds=lambda _m, s, n, c, p: (0, d.markets[(n, c, p)]["min"]))
+    m.contract_minimum = pyo.Constraint(m.SHORTFALL, rule=lambda _m, s, n, c, p: m.sell[s, n, c, p] + m.shortfall[s, n, c, p] >= d.markets[(n, c, p)]["min"])
+    by_sp: dict[tuple[str, str], list] = {}
+    for s, n, c, p in idx:
+        by_sp.setdefault((s, p), []).append(d.shortfall_penalty((n, c, p)) * m.shortfall[s, n, c, p])
+    add_term(m, "contract_shortfall", "operating", "Contract shortfall penalty", lambda s, p: pyo.quicksum(by_sp.get((s, p), [])))

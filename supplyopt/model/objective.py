@@ -1,4 +1,5 @@
-"""Objective: NPV (maximise) or discounted cost (minimise), from the registered money terms."""
+"""Objective: NPV (maximise) or discounted cost (minimise), from the registered money terms,
+optionally mixed with the CVaR of scenario NPV (two-stage disruptions)."""
 
 from __future__ import annotations
 
@@ -7,20 +8,36 @@ import pyomo.environ as pyo
 from supplyopt.model.data import ModelData
 
 
-def npv_expression(m: pyo.ConcreteModel):
-    """NPV = Σ_terms sign · Σ_index present_value (revenue +, every cost −)."""
-    return pyo.quicksum(t.sign * pyo.quicksum(t.present_value.values()) for t in m.money_terms.values())
+def scenario_npv_rule(m: pyo.ConcreteModel, d: ModelData, s: str):
+    """NPV_s = Σ_{operating, revenue terms} sign · Σ_p DF_p · nominal_{s,p} + Σ_{design terms} sign · Σ_p PV_p."""
+    parts = []
+    for t in m.money_terms.values():
+        if t.per_scenario:
+            parts += [t.sign * d.flow_factor[p] * t.nominal[s, p] for p in d.periods]
+        else:
+            parts += [t.sign * t.present_value[p] for p in d.periods]
+    return pyo.quicksum(parts)
 
 
 def add_objective(m: pyo.ConcreteModel, d: ModelData) -> None:
-    """objective = npv:  max NPV = Σ_s π_s Σ_p DF_p (revenue − operating costs)_{s,p}
-                                   − Σ_p DF_p fixed_p − Σ_p PV(capex_p)
-    objective = cost: min Σ of the same cost terms (revenue reported, not optimised);
-    DF_p = Σ_{y in p} (1 + r)^-(y − base_year). Named `npv` (Expression) and `obj`."""
-    m.npv = pyo.Expression(expr=npv_expression(m))
+    """objective = npv:  max E[NPV] = Σ_s π_s NPV_s, with
+        NPV_s = Σ_p DF_p (revenue − operating costs)_{s,p} − Σ_p DF_p fixed_p − Σ_p PV(capex_p),
+        DF_p = Σ_{y in p} (1 + r)^-(y − base_year);
+      with cvar_weight λ > 0 (stochastic.add_cvar): max (1 − λ) E[NPV] + λ CVaR_α(NPV).
+    objective = cost: min Σ of the same cost terms' present values (revenue reported, not optimised).
+    Named `npv` (expected NPV), `scenario_npv[s]` and `obj`."""
+    from supplyopt.model.stochastic import add_cvar
+
+    m.scenario_npv = pyo.Expression(m.S, rule=lambda _m, s: scenario_npv_rule(m, d, s))
+    m.npv = pyo.Expression(expr=pyo.quicksum(t.sign * pyo.quicksum(t.present_value.values()) for t in m.money_terms.values()))
     if d.objective == "cost":
         cost = pyo.quicksum(pyo.quicksum(t.present_value.values()) for t in m.money_terms.values() if t.sign < 0)
         m.total_cost = pyo.Expression(expr=cost)
         m.obj = pyo.Objective(expr=m.total_cost, sense=pyo.minimize)
+        return
+    weight = float(d.risk_settings.get("cvar_weight") or 0.0)
+    if weight > 0:
+        add_cvar(m, d)
+        m.obj = pyo.Objective(expr=(1 - weight) * m.npv + weight * m.cvar, sense=pyo.maximize)
     else:
         m.obj = pyo.Objective(expr=m.npv, sense=pyo.maximize)

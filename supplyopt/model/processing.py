@@ -22,4 +22,4 @@ def add_processing(m: pyo.ConcreteModel, d: ModelData) -> None:
     for s, j, r, p in idx:
         if d.recipe_cost[(j, r)]:
             by_sp.setdefault((s, p), []).append(d.recipe_cost[(j, r)] * m.process[s, j, r, p])
-    add_term(m, "processing", "operating", "Processing cost", lambda s, p: pyo.quicksum(by_sp.get((s, p), []), linear=True))
+    add_term(m, "processing", "operating", "Processing cost", lambda s, p: pyo.quicksum(by_sp.get((s, p), [])))

@@ -27,4 +27,4 @@ def add_production(m: pyo.ConcreteModel, d: ModelData) -> None:
     by_sp: dict[tuple[str, str], list] = {}
     for s, i, c, p in m.SUPPLY_S:
         by_sp.setdefault((s, p), []).append(d.supply[(i, c, p)]["cost"] * m.produce[s, i, c, p])
-    add_term(m, "mining", "operating", "Mining cost", lambda s, p: pyo.quicksum(by_sp.get((s, p), []), linear=True))
+    add_term(m, "mining", "operating", "Mining cost", lambda s, p: pyo.quicksum(by_sp.get((s, p), [])))
