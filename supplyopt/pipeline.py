@@ -15,10 +15,12 @@ from pathlib import Path
 from typing import Any
 
 from supplyopt import __version__
+from supplyopt.diagnose import diagnose, shadow_prices, top_bottlenecks
+from supplyopt.errors import InfeasibleError
 from supplyopt.instance import Instance
 from supplyopt.model import build_model
 from supplyopt.results import Results, extract_results
-from supplyopt.solve import SolveOptions, SolveReport, require_plan, solve
+from supplyopt.solve import INFEASIBLE, SolveOptions, SolveReport, require_plan, solve
 
 Stage = Callable[[str, float], None]  # (stage description, seconds) progress callback
 
@@ -82,10 +84,17 @@ def provenance(inst: Instance, options: SolveOptions, scenario: str | None = Non
     return meta
 
 
-def run_solve(inst: Instance, options: SolveOptions = SolveOptions(), on_stage: Stage | None = None, metadata: dict | None = None) -> SolveRun:
-    """Build and solve; Results are extracted only when HiGHS returned a plan.
-
-    Raises InfeasibleError / SolverError when there is no plan, after timing what ran."""
+def run_solve(
+    inst: Instance,
+    options: SolveOptions = SolveOptions(),
+    on_stage: Stage | None = None,
+    metadata: dict | None = None,
+    with_shadow_prices: bool = True,
+    diagnose_infeasible: bool = True,
+) -> SolveRun:
+    """Build and solve; Results are extracted only when HiGHS returned a plan, with shadow prices
+    from the fixed-design LP. An infeasible model raises InfeasibleError carrying a Diagnosis
+    (elastic re-solve); no plan for another reason raises SolverError."""
     timings: dict[str, float] = {}
     t = time.perf_counter()
     m = build_model(inst)
@@ -98,10 +107,21 @@ def run_solve(inst: Instance, options: SolveOptions = SolveOptions(), on_stage: 
     timings["highs_s"] = report.solve_seconds
     if on_stage:
         on_stage(f"HiGHS finished: {report.status}", report.wall_seconds)
+    if report.status == INFEASIBLE and diagnose_infeasible:
+        if on_stage:
+            on_stage("Model infeasible: re-solving an elastic version to explain why", 0.0)
+        diagnosis = diagnose(inst, options)
+        raise InfeasibleError("The model is infeasible: no plan meets every requirement.", diagnosis)
     require_plan(report)
     t = time.perf_counter()
     meta = dict(metadata or {})
     meta.update({"build_seconds": timings["build_s"], "columns": size["columns"], "rows": size["rows"]})
     results = extract_results(m, report, meta)
     timings["extract_s"] = time.perf_counter() - t
+    if with_shadow_prices:
+        t = time.perf_counter()
+        prices = shadow_prices(m, options)
+        results.tables["ShadowPrices"] = prices
+        results.tables["Bottlenecks"] = top_bottlenecks(prices)
+        timings["shadow_prices_s"] = time.perf_counter() - t
     return SolveRun(report, results, timings, size)

@@ -116,7 +116,7 @@ def solve(m: pyo.ConcreteModel, options: SolveOptions = SolveOptions()) -> Solve
     wall = time.perf_counter() - start
     obj = res.incumbent_objective if has_solution else None
     bound = res.objective_bound
-    sense = "maximise" if m.obj.sense == pyo.maximize else "minimise"
+    sense = _sense(m)
     extra = {k: getattr(res.extra_info, k, None) for k in ("mip_node_count", "simplex_iteration_count")}
     return SolveReport(
         status=status,
@@ -130,6 +130,11 @@ def solve(m: pyo.ConcreteModel, options: SolveOptions = SolveOptions()) -> Solve
         sense=sense,
         extra=extra,
     )
+
+
+def _sense(m: pyo.ConcreteModel) -> str:
+    obj = next(m.component_data_objects(pyo.Objective, active=True))
+    return "maximise" if obj.sense == pyo.maximize else "minimise"
 
 
 def require_plan(report: SolveReport) -> None:
@@ -165,3 +170,43 @@ def timed(fn, *args, **kwargs):
     t = time.perf_counter()
     out = fn(*args, **kwargs)
     return out, time.perf_counter() - t
+
+
+def solve_fixed_lp(m: pyo.ConcreteModel, options: SolveOptions = SolveOptions()) -> tuple[SolveReport, dict, dict]:
+    """Fix every integer variable at its (rounded) value, solve the remaining LP and return
+    (report, duals by constraint, reduced costs by variable). Duals are ∂objective/∂rhs in the
+    objective's own sense. The integer variables are unfixed again afterwards."""
+    fixed = []
+    for v in m.component_data_objects(pyo.Var, active=True):
+        if v.is_integer() and not v.fixed:
+            # HiGHS keeps fixed columns, so relax integrality too, or it still solves a MIP (no duals).
+            fixed.append((v, v.domain, v.bounds))
+            value = round(pyo.value(v, exception=False) or 0.0)
+            v.domain = pyo.Reals
+            v.fix(value)
+    try:
+        opt = Highs()
+        res = opt.solve(m, load_solutions=False, raise_exception_on_nonoptimal_result=False, solver_options={"random_seed": options.seed})
+        ok = res.termination_condition == TerminationCondition.convergenceCriteriaSatisfied
+        duals = res.solution_loader.get_duals() if ok else {}
+        rcs = res.solution_loader.get_reduced_costs() if ok else {}
+        if ok:
+            res.solution_loader.load_vars()
+        report = SolveReport(
+            status=OPTIMAL if ok else NO_SOLUTION,
+            termination=str(res.termination_condition.name),
+            objective=res.incumbent_objective,
+            bound=res.objective_bound,
+            gap=0.0 if ok else None,
+            solve_seconds=float(getattr(res.timing_info, "highs_time", 0.0) or 0.0),
+            wall_seconds=0.0,
+            solver="HiGHS",
+            sense=_sense(m),
+        )
+    finally:
+        for v, domain, bounds in fixed:
+            v.unfix()
+            v.domain = domain
+            v.setlb(bounds[0])
+            v.setub(bounds[1])
+    return report, duals, rcs

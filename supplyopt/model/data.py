@@ -67,6 +67,8 @@ class ModelData:
     disruption_info: dict[str, dict[str, Any]] = field(default_factory=dict)
     # Penalty (USD/t) that makes every contract minimum soft (stress tests, diagnosis); None = as input
     default_shortfall_penalty: float | None = None
+    # Elastic mode (diagnosis): minimum production and exposure budgets get slack variables
+    elastic: bool = False
 
     def shortfall_penalty(self, key: tuple[str, str, str]) -> float | None:
         own = self.markets[key]["penalty"]

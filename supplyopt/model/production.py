@@ -13,17 +13,25 @@ def add_production(m: pyo.ConcreteModel, d: ModelData) -> None:
 
         f_{s,i,p} · min_{i,c,p} ≤ produce_{s,i,c,p} ≤ f_{s,i,p} · max_{i,c,p}
 
-    where f is the mine's capacity factor (CapacityFactors / disruptions, default 1).
+    where f is the mine's capacity factor (CapacityFactors / disruptions, default 1). In elastic
+    mode (diagnosis) the minimum is produce + production_slack ≥ f · min instead.
     Cost term `mining` = Σ_{i,c} cost_{i,c,p} · produce_{s,i,c,p}.
     """
 
     def bounds(_m, s, i, c, p):
         f = d.factor(s, "mine", i, p)
         row = d.supply[(i, c, p)]
-        return (row["min"] * f, row["max"] * f)
+        return (0.0 if d.elastic else row["min"] * f, row["max"] * f)
 
     m.SUPPLY_S = pyo.Set(initialize=[(s, *k) for s in d.scenarios for k in d.supply], dimen=4, ordered=True)
     m.produce = pyo.Var(m.SUPPLY_S, within=pyo.NonNegativeReals, bounds=bounds)
+    if d.elastic:
+        # Diagnosis: the minimum becomes produce + production_slack ≥ f · min.
+        short = [k for k in m.SUPPLY_S if d.supply[k[1:]]["min"] * d.factor(k[0], "mine", k[1], k[3]) > 0]
+        m.production_slack = pyo.Var(short, within=pyo.NonNegativeReals)
+        m.production_minimum = pyo.Constraint(
+            short, rule=lambda _m, s, i, c, p: m.produce[s, i, c, p] + m.production_slack[s, i, c, p] >= d.supply[(i, c, p)]["min"] * d.factor(s, "mine", i, p)
+        )
     by_sp: dict[tuple[str, str], list] = {}
     for s, i, c, p in m.SUPPLY_S:
         by_sp.setdefault((s, p), []).append(d.supply[(i, c, p)]["cost"] * m.produce[s, i, c, p])

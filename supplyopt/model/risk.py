@@ -108,7 +108,11 @@ def add_exposure(m: pyo.ConcreteModel, d: ModelData) -> None:
     m.exposure = pyo.Expression(m.S, m.P, rule=rule)
     m.exposure_total = pyo.Expression(m.S, rule=lambda _m, s: pyo.quicksum(d.length[p] * m.exposure[s, p] for p in d.periods))
     budgets = [(s, p) for s in d.scenarios for p in d.periods if d.risk_limits.get(p, {}).get("exposure_budget") is not None]
-    m.exposure_budget = pyo.Constraint(budgets, rule=lambda _m, s, p: m.exposure[s, p] <= d.risk_limits[p]["exposure_budget"])
+    if d.elastic:  # diagnosis: exposure_{s,p} − exposure_slack_{s,p} ≤ B_p
+        m.exposure_slack = pyo.Var(budgets, within=pyo.NonNegativeReals)
+        m.exposure_budget = pyo.Constraint(budgets, rule=lambda _m, s, p: m.exposure[s, p] - m.exposure_slack[s, p] <= d.risk_limits[p]["exposure_budget"])
+    else:
+        m.exposure_budget = pyo.Constraint(budgets, rule=lambda _m, s, p: m.exposure[s, p] <= d.risk_limits[p]["exposure_budget"])
 
 
 def add_high_risk_share(m: pyo.ConcreteModel, d: ModelData) -> None:
