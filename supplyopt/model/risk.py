@@ -20,8 +20,16 @@ def _corridor_tonnes(m, d: ModelData) -> dict[tuple[str, str, str], list]:
     return out
 
 
+def transit_nodes(d: ModelData) -> set[str]:
+    """Nodes that neither sell, refine nor mine (hubs, trans-shipment ports): their tonnes
+    handled are the tonnes arriving on their corridors."""
+    busy = {n for (n, _c, _p) in d.markets} | set(d.sites) | {i for (i, _c, _p) in d.supply}
+    return {a.head for a in d.arcs.values()} - busy
+
+
 def node_throughput(m, d: ModelData) -> dict[tuple[str, str, str], list]:
-    """(s, node, p) → tonnes the node handles: sales there, refinery input, mine output."""
+    """(s, node, p) → tonnes the node handles: sales there, refinery input, mine output, and at
+    transit nodes (hubs: no sales, recipe or mine) the inflow Σ_{a into n, c} flow_{s,a,c,p}."""
     out: dict[tuple[str, str, str], list] = defaultdict(list)
     for s, n, c, p in m.MARKET_S:
         out[(s, n, p)].append(m.sell[s, n, c, p])
@@ -29,6 +37,10 @@ def node_throughput(m, d: ModelData) -> dict[tuple[str, str, str], list]:
         out[(s, j, p)].append(m.process[s, j, r, p])
     for s, i, c, p in m.SUPPLY_S:
         out[(s, i, p)].append(m.produce[s, i, c, p])
+    transit = transit_nodes(d)
+    for s, a, c, p in m.FLOW:
+        if d.arcs[a].head in transit:
+            out[(s, d.arcs[a].head, p)].append(m.flow[s, a, c, p])
     return out
 
 
@@ -56,7 +68,8 @@ def add_expected_loss(m: pyo.ConcreteModel, d: ModelData) -> None:
         Σ_k q_{k,p} · Σ_{a∈k, c} value_c · flow_{s,a,c,p} + Σ_n q_{n,p} · Σ value · (tonnes handled at n)
 
     q = incident probability per tonne, value_c = Commodities.cargo_value_usd_per_t.
-    Node throughput is valued per commodity (sales, refinery input, mine output).
+    Node throughput is valued per commodity (sales, refinery input, mine output, inflow at
+    transit nodes such as hubs; see node_throughput).
     """
     if not d.risk_settings.get("expected_loss"):
         return
@@ -78,6 +91,11 @@ def add_expected_loss(m: pyo.ConcreteModel, d: ModelData) -> None:
         for s, i, c, p in m.SUPPLY_S:
             if q_n.get((i, p)) and d.cargo_value[c]:
                 by_sp[(s, p)].append(q_n[(i, p)] * d.cargo_value[c] * m.produce[s, i, c, p])
+        transit = transit_nodes(d)
+        for s, a, c, p in m.FLOW:
+            n = d.arcs[a].head
+            if n in transit and q_n.get((n, p)) and d.cargo_value[c]:
+                by_sp[(s, p)].append(q_n[(n, p)] * d.cargo_value[c] * m.flow[s, a, c, p])
     add_term(m, "expected_loss", "operating", "Expected cargo loss", lambda s, p: pyo.quicksum(by_sp.get((s, p), [])))
 
 

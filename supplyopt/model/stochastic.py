@@ -13,10 +13,12 @@ def add_cvar(m: pyo.ConcreteModel, d: ModelData) -> None:
 
         CVaR_α = η − 1/(1 − α) · Σ_s π_s · u_s,   u_s ≥ η − NPV_s,   u_s ≥ 0,   η free
 
-    At the optimum η is the α-quantile (value at risk) of NPV and CVaR the mean NPV of the worst
-    1 − α probability mass. Named `cvar_eta`, `cvar_excess[s]`, `cvar_shortfall[s]`, `cvar`.
+    At the optimum η is the (1 − α)-quantile of NPV (its value at risk: NPV falls below η with
+    probability at most 1 − α) and CVaR the mean NPV of the worst 1 − α probability mass; α = 0
+    gives CVaR = E[NPV]. Named `cvar_eta`, `cvar_excess[s]`, `cvar_shortfall[s]`, `cvar`.
     """
-    alpha = float(d.risk_settings.get("cvar_alpha") or 0.9)
+    a = d.risk_settings.get("cvar_alpha")
+    alpha = 0.9 if a is None else float(a)  # not `or 0.9`: α = 0 is a valid level
     m.cvar_eta = pyo.Var(within=pyo.Reals)
     m.cvar_excess = pyo.Var(m.S, within=pyo.NonNegativeReals)
     m.cvar_shortfall = pyo.Constraint(m.S, rule=lambda _m, s: m.cvar_excess[s] >= m.cvar_eta - m.scenario_npv[s])
