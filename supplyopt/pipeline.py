@@ -18,7 +18,7 @@ from supplyopt import __version__
 from supplyopt.diagnose import diagnose, shadow_prices, top_bottlenecks
 from supplyopt.errors import InfeasibleError
 from supplyopt.instance import Instance
-from supplyopt.model import build_model
+from supplyopt.model import ModelData, build_model
 from supplyopt.results import Results, extract_results
 from supplyopt.solve import INFEASIBLE, SolveOptions, SolveReport, require_plan, solve
 
@@ -91,13 +91,15 @@ def run_solve(
     metadata: dict | None = None,
     with_shadow_prices: bool = True,
     diagnose_infeasible: bool = True,
+    model_data: ModelData | None = None,
 ) -> SolveRun:
     """Build and solve; Results are extracted only when HiGHS returned a plan, with shadow prices
     from the fixed-design LP. An infeasible model raises InfeasibleError carrying a Diagnosis
-    (elastic re-solve); no plan for another reason raises SolverError."""
+    (elastic re-solve); no plan for another reason raises SolverError. `model_data` (prepared
+    from `inst` and then adjusted, e.g. by explain) replaces the default preparation."""
     timings: dict[str, float] = {}
     t = time.perf_counter()
-    m = build_model(inst)
+    m = build_model(model_data if model_data is not None else inst)
     timings["build_s"] = time.perf_counter() - t
     size = {"columns": m.nvariables(), "rows": m.nconstraints()}
     if on_stage:

@@ -65,11 +65,13 @@ def extract_results(m: pyo.ConcreteModel, report: SolveReport, metadata: dict[st
         "Convoys": convoy_table(m, d),
         "ScenarioOutcomes": scenario_table(m, d),
     }
+    tables["Nodes"] = node_table(d)
+    tables["Corridors"] = corridor_table(d)
     if not len(tables["Convoys"]):
         del tables["Convoys"]
     if d.scenarios == [BASE_SCENARIO]:
         del tables["ScenarioOutcomes"]
-    if "shortfall" in m.component_map(pyo.Var):
+    if hasattr(m, "shortfall") and len(m.shortfall):
         tables["Shortfalls"] = shortfall_table(m, d)
     if d.scenarios == [BASE_SCENARIO]:
         tables = {k: v.drop(columns=["scenario"], errors="ignore") for k, v in tables.items()}
@@ -399,3 +401,19 @@ def shortfall_table(m, d: ModelData) -> pd.DataFrame:
             }
         )
     return pd.DataFrame(rows, columns=["scenario", "node", "commodity", "period", "min_t_per_yr", "shortfall_t_per_yr", "penalty_usd_per_t"])
+
+
+def node_table(d: ModelData) -> pd.DataFrame:
+    """The network's nodes (for maps and for reading the plan without the input)."""
+    rows = [{"node": n, **info} for n, info in d.node_info.items()]
+    return pd.DataFrame(rows, columns=["node", "name", "kind", "lat", "lon"])
+
+
+def corridor_table(d: ModelData) -> pd.DataFrame:
+    """The network's corridors with their highest risk score over the periods."""
+    rows = []
+    for k, info in d.corridor_info.items():
+        risk = max((d.corridor_risk.get((k, p), {}).get("risk_score", 0.0) for p in d.periods), default=0.0)
+        cap = d.corridor_capacity[k]
+        rows.append({"corridor": k, **info, "capacity_t_per_yr": None if math.isinf(cap) else cap, "max_risk_score": risk})
+    return pd.DataFrame(rows, columns=["corridor", "name", "from_node", "to_node", "mode", "distance_km", "capacity_t_per_yr", "max_risk_score"])

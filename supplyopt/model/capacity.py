@@ -61,6 +61,13 @@ def add_refinery_capacity(m: pyo.ConcreteModel, d: ModelData) -> None:
         rule=lambda _m, j, p: modules(m, d, j, p) <= d.sites[j]["max_modules"] * is_open(m, d, j, p),
     )
 
+    def forced_site(_m, j):
+        opened = pyo.quicksum(m.open_new[j, p] for p in d.site_periods[j])
+        return opened == (1 if d.forced_design[("site", j)] else 0)
+
+    forced = [j for j in new_sites if ("site", j) in d.forced_design]
+    m.forced_site = pyo.Constraint(forced, rule=forced_site)  # explain: site j forced open or closed
+
     def capacity(_m, s, j, p):
         recipes = [m.process[s, j, r, p] for (jj, r) in d.site_recipes if jj == j]
         if not recipes:
@@ -106,6 +113,10 @@ def add_upgrades(m: pyo.ConcreteModel, d: ModelData) -> None:
     m.upgrade_once = pyo.Constraint(
         list(d.upgrades),
         rule=lambda _m, u: pyo.quicksum(m.build[u, p] for p in d.upgrade_periods[u]) <= 1 if d.upgrade_periods[u] else pyo.Constraint.Skip,
+    )
+    forced = [u for u in d.upgrades if ("upgrade", u) in d.forced_design]
+    m.forced_upgrade = pyo.Constraint(
+        forced, rule=lambda _m, u: pyo.quicksum(m.build[u, p] for p in d.upgrade_periods[u]) == (1 if d.forced_design[("upgrade", u)] else 0)
     )
     add_term(
         m,

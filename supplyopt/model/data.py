@@ -65,8 +65,13 @@ class ModelData:
     risk_limits: dict[str, dict[str, float]] = field(default_factory=dict)  # period → budget, convoys
     risk_settings: dict[str, Any] = field(default_factory=dict)
     disruption_info: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # Descriptive data carried to the results (maps, reports): node kind/name/lat/lon, corridor mode/distance
+    node_info: dict[str, dict[str, Any]] = field(default_factory=dict)
+    corridor_info: dict[str, dict[str, Any]] = field(default_factory=dict)
     # Penalty (USD/t) that makes every contract minimum soft (stress tests, diagnosis); None = as input
     default_shortfall_penalty: float | None = None
+    # Design decisions forced by `explain`: ("site", j) → open or not; ("upgrade", u) → built or not
+    forced_design: dict[tuple[str, str], bool] = field(default_factory=dict)
     # Elastic mode (diagnosis): minimum production and exposure budgets get slack variables
     elastic: bool = False
 
@@ -214,6 +219,11 @@ def prepare(inst: Instance) -> ModelData:
         factors=factors,
         rows=rows,
     )
+    d.node_info = {rec["node"]: {"name": rec["name"], "kind": rec["kind"], "lat": rec["lat"], "lon": rec["lon"]} for rec in inst["Nodes"].to_dict("records")}
+    d.corridor_info = {
+        k: {"name": rec["name"], "from_node": rec["from_node"], "to_node": rec["to_node"], "mode": rec["mode"], "distance_km": rec["distance_km"]}
+        for k, rec in corridors.items()
+    }
     _prepare_risk(inst, d)
     return d
 
