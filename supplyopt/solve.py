@@ -7,8 +7,12 @@ plan cut short by a limit, or no plan at all; `require_plan` turns the last into
 
 from __future__ import annotations
 
+import contextlib
 import io
+import logging
 import math
+import signal
+import threading
 import time
 from dataclasses import asdict, dataclass, field
 from typing import TextIO
@@ -18,6 +22,15 @@ from pyomo.contrib.solver.common.results import SolutionStatus, TerminationCondi
 from pyomo.contrib.solver.solvers.highs import Highs
 
 from supplyopt.errors import InfeasibleError, SolverError
+
+class _QuietInterrupt(logging.Filter):
+    """Pyomo warns about HiGHS's 'interrupt' status, which supplyopt reports itself."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "kInterrupt" not in record.getMessage()
+
+
+logging.getLogger("pyomo.contrib.solver.solvers.highs").addFilter(_QuietInterrupt())
 
 # Statuses a planner sees (Summary sheet, terminal, exit code).
 OPTIMAL = "optimal"
@@ -55,6 +68,10 @@ class SolveReport:
         return self.status in (OPTIMAL, FEASIBLE)
 
     @property
+    def interrupted(self) -> bool:
+        return self.termination.startswith("interrupted")
+
+    @property
     def proven_optimal(self) -> bool:
         return self.status == OPTIMAL
 
@@ -85,19 +102,22 @@ def solve(m: pyo.ConcreteModel, options: SolveOptions = SolveOptions()) -> Solve
         solver_options["threads"] = int(options.threads)
     tee = [options.log] if options.log is not None else False
     start = time.perf_counter()
-    try:
-        res = opt.solve(
-            m,
-            tee=tee,
-            load_solutions=False,
-            raise_exception_on_nonoptimal_result=False,
-            solver_options=solver_options,
-        )
-    except Exception as exc:  # HiGHS or Pyomo failing outright is a solver error, not a crash
-        raise SolverError(f"HiGHS failed: {type(exc).__name__}: {exc}") from exc
+    with _interruptible(opt) as interrupted:
+        try:
+            res = opt.solve(
+                m,
+                tee=tee,
+                load_solutions=False,
+                raise_exception_on_nonoptimal_result=False,
+                solver_options=solver_options,
+            )
+        except Exception as exc:  # HiGHS or Pyomo failing outright is a solver error, not a crash
+            raise SolverError(f"HiGHS failed: {type(exc).__name__}: {exc}") from exc
     tc = res.termination_condition
     has_solution = res.solution_status in (SolutionStatus.optimal, SolutionStatus.feasible)
-    if tc == TerminationCondition.convergenceCriteriaSatisfied and has_solution:
+    if interrupted.is_set():
+        status = FEASIBLE if has_solution else NO_SOLUTION
+    elif tc == TerminationCondition.convergenceCriteriaSatisfied and has_solution:
         status = OPTIMAL
     elif tc in (TerminationCondition.provenInfeasible, TerminationCondition.locallyInfeasible):
         status = INFEASIBLE
@@ -120,7 +140,7 @@ def solve(m: pyo.ConcreteModel, options: SolveOptions = SolveOptions()) -> Solve
     extra = {k: getattr(res.extra_info, k, None) for k in ("mip_node_count", "simplex_iteration_count")}
     return SolveReport(
         status=status,
-        termination=str(tc.name),
+        termination="interrupted (Ctrl-C)" if interrupted.is_set() else str(tc.name),
         objective=obj,
         bound=bound,
         gap=_relative_gap(obj, bound) if has_solution else None,
@@ -130,6 +150,30 @@ def solve(m: pyo.ConcreteModel, options: SolveOptions = SolveOptions()) -> Solve
         sense=sense,
         extra=extra,
     )
+
+
+@contextlib.contextmanager
+def _interruptible(opt: Highs):
+    """While HiGHS runs, Ctrl-C asks it to stop (keeping its best plan) instead of raising.
+
+    Python runs the signal handler during HiGHS's interrupt callbacks (Pyomo enables them), and
+    cancelSolve makes HiGHS return with its incumbent. Outside the main thread nothing changes."""
+    flag = threading.Event()
+    if threading.current_thread() is not threading.main_thread():
+        yield flag
+        return
+
+    def handler(signum, frame):
+        flag.set()
+        model = getattr(opt, "_solver_model", None)
+        if model is not None:
+            model.cancelSolve()
+
+    previous = signal.signal(signal.SIGINT, handler)
+    try:
+        yield flag
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 def _sense(m: pyo.ConcreteModel) -> str:
