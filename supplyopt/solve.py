@@ -23,6 +23,7 @@ from pyomo.contrib.solver.solvers.highs import Highs
 
 from supplyopt.errors import InfeasibleError, SolverError
 
+
 class _QuietInterrupt(logging.Filter):
     """Pyomo warns about HiGHS's 'interrupt' status, which supplyopt reports itself."""
 
