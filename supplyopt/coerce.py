@@ -2,11 +2,17 @@
 
 Every cell problem is collected as a `Problem` naming sheet, spreadsheet row and column;
 nothing here raises on bad data. Rows whose schema cells are all blank are dropped.
+
+Headers are matched ignoring case and surrounding spaces, with inner runs of spaces read as
+`_` ("Capacity T Per Yr" is `capacity_t_per_yr`). Other header columns are the planner's own
+(notes, sources) and are ignored, except one that looks like a renamed schema column
+("capacity" for `capacity_t_per_yr`): silently dropping that data would be worse than an error.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import math
 import re
 from dataclasses import dataclass
@@ -32,7 +38,9 @@ class RawTable:
 
 _TRUE = {"yes", "y", "true", "t", "1", "x"}
 _FALSE = {"no", "n", "false", "f", "0"}
-_INF_WORDS = {"inf", "infinity", "unlimited", "none"}
+# "none" is deliberately not here: "capacity: none" may mean zero as easily as unlimited.
+_INF_WORDS = {"inf", "infinity", "unlimited"}
+_EXCEL_ERRORS = {"#div/0!", "#n/a", "#name?", "#null!", "#num!", "#ref!", "#value!", "#spill!", "#calc!", "#getting_data"}
 _NUMBER_RE = re.compile(r"^[+-]?(\d{1,3}(,\d{3})+|\d+)(\.\d*)?([eE][+-]?\d+)?$|^[+-]?\.\d+([eE][+-]?\d+)?$")
 
 
@@ -61,20 +69,27 @@ def _to_float(value: Any, col: Column) -> float:
         x = float(value)
     else:
         text = str(value).strip().replace("\u00a0", "").replace(" ", "")
-        if text.lower() in _INF_WORDS and col.default is not None and math.isinf(col.default):
+        if text.lower() in _EXCEL_ERRORS:
+            raise CellError(f"the cell shows the Excel error {text.upper()}: fix the formula or type a number")
+        if text.lower() in _INF_WORDS and _unlimited_allowed(col):
             return math.inf
         if text.endswith("%"):
             if not _NUMBER_RE.match(text[:-1]):
                 raise CellError(f"expected a number, got {str(value)!r}")
             return float(text[:-1].replace(",", "")) / 100
         if not _NUMBER_RE.match(text):
-            raise CellError(f"expected a number, got {str(value)!r}")
+            hint = " (or leave it blank / write 'unlimited' for no limit)" if _unlimited_allowed(col) else ""
+            raise CellError(f"expected a number, got {str(value)!r}{hint}")
         x = float(text.replace(",", ""))
     if math.isnan(x):
         raise CellError("expected a number, got NaN")
-    if math.isinf(x) and not (col.default is not None and isinstance(col.default, float) and math.isinf(col.default)):
+    if math.isinf(x) and not _unlimited_allowed(col):
         raise CellError("must be a finite number")
     return x
+
+
+def _unlimited_allowed(col: Column) -> bool:
+    return isinstance(col.default, float) and math.isinf(col.default)
 
 
 def _check_bounds(x: float, col: Column) -> None:
@@ -131,6 +146,8 @@ def coerce_table(raw: RawTable, table: Table) -> tuple[pd.DataFrame, list[Proble
     """Typed DataFrame with the schema's columns (plus `_row`) and the problems found."""
     problems: list[Problem] = []
     header = [normalise_header(h) for h in raw.header]
+    if not any(header):
+        return to_frame([], table), _headerless(raw, table)
     positions: dict[str, int] = {}
     for i, name in enumerate(header):
         if not name:
@@ -139,10 +156,15 @@ def coerce_table(raw: RawTable, table: Table) -> tuple[pd.DataFrame, list[Proble
             problems.append(Problem(raw.sheet, 1, name, "column appears twice in the header row"))
             continue
         positions[name] = i
+    unknown = [h for h in header if h and h not in table.column_names]
+    suggested: set[str] = set()
     for col in table.columns:
         if col.name not in positions and col.required:
-            unknown = [h for h in header if h and h not in table.column_names]
-            problems.append(Problem(raw.sheet, 1, col.name, "required column is missing" + suggest(col.name, unknown)))
+            close = [h for h in unknown if _looks_renamed(h, col.name)] or difflib.get_close_matches(col.name, unknown, n=1, cutoff=0.6)
+            hint = f" (did you mean '{_shown(raw, close[0])}'? Rename that header to '{col.name}')" if close else ""
+            problems.append(Problem(raw.sheet, 1, col.name, "required column is missing" + hint))
+            suggested.update(close[:1])
+    problems += _renamed_optional_columns(raw, table, positions, [h for h in unknown if h not in suggested])
     records: list[dict[str, Any]] = []
     for cells, row_no in zip(raw.rows, raw.row_numbers):
         values = {c.name: (cells[positions[c.name]] if c.name in positions and positions[c.name] < len(cells) else None) for c in table.columns}
@@ -165,16 +187,64 @@ def coerce_table(raw: RawTable, table: Table) -> tuple[pd.DataFrame, list[Proble
     return to_frame(records, table), problems
 
 
+def _headerless(raw: RawTable, table: Table) -> list[Problem]:
+    """An empty optional sheet is the same as no sheet; otherwise row 1 must name the columns."""
+    has_data = any(not is_blank(v) for cells in raw.rows for v in cells)
+    if not has_data and not table.required:
+        return []
+    names = ", ".join(c.name for c in table.columns if c.required)
+    what = "the sheet is empty" if not has_data else "the header row is blank"
+    return [Problem(raw.sheet, 1, None, f"{what}: row 1 must hold the column names (required: {names})")]
+
+
+def _renamed_optional_columns(raw: RawTable, table: Table, positions: dict[str, int], unknown: list[str]) -> list[Problem]:
+    """Unrecognised headers that look like an absent optional column: its data would be lost."""
+    problems = []
+    absent = [c.name for c in table.columns if c.name not in positions and not c.required]
+    for h in unknown:
+        close = [c for c in absent if _looks_renamed(h, c)]
+        if close:
+            problems.append(
+                Problem(
+                    raw.sheet,
+                    1,
+                    _shown(raw, h),
+                    f"column not recognised, so its values would be ignored: did you mean '{close[0]}'? Rename the header (or delete the column)",
+                )
+            )
+    return problems
+
+
+def _looks_renamed(header: str, name: str) -> bool:
+    """Whether a (normalised) header looks like schema column `name` renamed: shortened
+    ('capacity', 'Capacity (t/yr)') or near-spelt ('capacity_t_per_year'); not an extension
+    ('period_note', 'name_urdu'), which is the planner's own extra column."""
+    h = re.sub(r"[(\[].*?[)\]]", "", header).strip("_")
+    if not h or h.startswith(name + "_"):
+        return False
+    if name.startswith(h + "_"):
+        return True
+    return h[:3] == name[:3] and difflib.SequenceMatcher(None, h, name).ratio() >= 0.8
+
+
+def _shown(raw: RawTable, normalised: str) -> str:
+    """The header as the planner typed it."""
+    return next(str(x).strip() for x in raw.header if normalise_header(x) == normalised)
+
+
 def to_frame(records: list[dict[str, Any]], table: Table) -> pd.DataFrame:
-    """DataFrame with the schema's column order and stable dtypes, even when empty."""
-    cols = [ROW_COLUMN, *table.column_names]
-    df = pd.DataFrame.from_records(records, columns=cols)
+    """DataFrame with the schema's column order and stable dtypes, even when empty.
+
+    float columns are float64 (blank = NaN); int columns int64 when no cell is blank; every
+    other column is object dtype with blank = None (never NaN: checks and the model test `is None`).
+    """
+    data: dict[str, pd.Series] = {ROW_COLUMN: pd.Series([r[ROW_COLUMN] for r in records], dtype="int64")}
     for col in table.columns:
+        values = [r.get(col.name) for r in records]
         if col.type == "float":
-            df[col.name] = pd.to_numeric(df[col.name], errors="coerce").astype("float64")
-        elif col.type == "int" and df[col.name].notna().all():
-            df[col.name] = df[col.name].astype("int64")
+            data[col.name] = pd.to_numeric(pd.Series(values, dtype="object"), errors="coerce").astype("float64")
+        elif col.type == "int" and all(v is not None for v in values):
+            data[col.name] = pd.Series(values, dtype="int64")
         else:
-            df[col.name] = df[col.name].astype("object")
-    df[ROW_COLUMN] = df[ROW_COLUMN].astype("int64")
-    return df.reset_index(drop=True)
+            data[col.name] = pd.Series(values, dtype="object")
+    return pd.DataFrame(data, columns=[ROW_COLUMN, *table.column_names])

@@ -80,7 +80,12 @@ def build_instance(raw_tables: Mapping[str, RawTable], source: str = "") -> Inst
         frames[table.name] = df
     settings, setting_problems = parse_settings(frames["Settings"])
     problems += setting_problems
-    problems += check_tables(frames)
+    missing = {t.name for t in TABLES if t.name not in raw_tables}
+    # a missing sheet is reported once: not again as "no rows" by the table checks
+    problems += [p for p in check_tables(frames) if not (p.sheet in missing and p.row is None)]
+    from supplyopt.scenarios import check_scenarios  # here: scenarios.py imports this module
+
+    problems += check_scenarios(frames)
     if not problems:
         # Network checks need clean references; importing here keeps network.py optional for io.
         from supplyopt.network import check_network
@@ -115,7 +120,11 @@ def _missing_sheets(raw_tables: Mapping[str, RawTable]) -> list[Problem]:
 
 
 def _sheet_key(name: str) -> str:
-    return "".join(str(name).lower().split()).replace("_", "")
+    """Sheet name for look-alike matching: no case, spaces or _, and singular ('Refinery' = Refineries)."""
+    key = "".join(str(name).lower().split()).replace("_", "")
+    if key.endswith("ies"):
+        return key[:-3] + "y"
+    return key[:-1] if key.endswith("s") else key
 
 
 def _make(frames: dict[str, pd.DataFrame], settings: dict[str, Any], source: str) -> Instance:
@@ -156,8 +165,10 @@ def check_tables(frames: Mapping[str, pd.DataFrame]) -> list[Problem]:
     return problems
 
 
-def _rows(df: pd.DataFrame):
-    return df.to_dict("records")
+def _rows(df: pd.DataFrame) -> list[dict[str, Any]]:
+    """df.to_dict("records") (native Python values, None kept), without pandas' slow per-row path."""
+    cols = list(df.columns)
+    return [dict(zip(cols, values)) for values in zip(*(df[c].tolist() for c in cols))]
 
 
 def _check_keys(frames: Mapping[str, pd.DataFrame]) -> list[Problem]:
@@ -200,7 +211,9 @@ _ROLES = {
 
 
 def _check_roles(frames: Mapping[str, pd.DataFrame]) -> list[Problem]:
-    kinds = dict(zip(frames["Nodes"]["node"], frames["Nodes"]["kind"]))
+    kinds: dict[str, str] = {}
+    for node, kind in zip(frames["Nodes"]["node"], frames["Nodes"]["kind"]):
+        kinds.setdefault(node, kind)  # a duplicated node is reported once, as a duplicate; its first row counts
     problems = []
     for (table, column), allowed in _ROLES.items():
         for rec in _rows(frames[table]):

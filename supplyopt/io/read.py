@@ -29,13 +29,18 @@ def read_input(path: str | Path) -> Instance:
 
 
 def read_raw_tables(path: str | Path) -> dict[str, RawTable]:
+    """RawTables keyed by table name; sheets/files that are not tables appear under their own
+    name with no rows (so a misspelt sheet name can be pointed out)."""
     p = Path(path)
     if not p.exists():
         raise InputError([Problem(str(p), None, None, "file or folder not found")])
-    if p.is_dir():
-        return read_csv_folder(p)
-    if p.suffix.lower() in EXCEL_SUFFIXES:
-        return read_workbook(p)
+    try:
+        if p.is_dir():
+            return read_csv_folder(p)
+        if p.suffix.lower() in EXCEL_SUFFIXES:
+            return read_workbook(p)
+    except OSError as exc:  # permission denied, file locked by Excel, disk errors
+        raise InputError([Problem(p.name, None, None, f"cannot read it: {exc.strerror or exc} (is it open in another program?)")]) from None
     if p.suffix.lower() == ".xls":
         raise InputError([Problem(p.name, None, None, "old .xls format is not supported: save the workbook as .xlsx")])
     raise InputError([Problem(p.name, None, None, "not an input: give an .xlsx workbook or a folder of CSV files")])
@@ -50,6 +55,13 @@ def _canonical_sheet(name: str) -> str | None:
 
 
 def _check_zip(p: Path) -> None:
+    try:
+        _check_zip_size(p)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError) as exc:
+        raise InputError([Problem(p.name, None, None, f"cannot open workbook: it is damaged or not a valid .xlsx file ({exc})")]) from None
+
+
+def _check_zip_size(p: Path) -> None:
     if not zipfile.is_zipfile(p):
         hint = (
             "it may be password-protected (encrypted workbooks cannot be read: save a copy without a password)"
@@ -77,21 +89,35 @@ def read_workbook(p: Path) -> dict[str, RawTable]:
     except InputError:
         raise
     except Exception as exc:  # openpyxl raises many types for corrupt files
-        raise InputError([Problem(p.name, None, None, f"cannot open workbook: {type(exc).__name__}: {exc}")]) from None
+        raise InputError(
+            [Problem(p.name, None, None, f"cannot open workbook: it is damaged or not a real .xlsx file; re-save it from Excel ({type(exc).__name__}: {exc})")]
+        ) from None
     tables: dict[str, RawTable] = {}
     problems: list[Problem] = []
+    title = ""
     try:
         for ws in wb.worksheets:
+            title = ws.title
             table = _canonical_sheet(ws.title)
             if table is None:
-                continue  # README, Sources and notes sheets are the planner's own
+                # README, Sources and notes sheets are the planner's own: kept by name only,
+                # unread, so that a misspelt table sheet ('Corridor') can be pointed out.
+                tables.setdefault(ws.title, RawTable(ws.title, [], [], []))
+                continue
             if table in tables:
                 problems.append(Problem(ws.title, None, None, f"a second sheet for table {table}"))
                 continue
+            if hasattr(ws, "reset_dimensions"):  # chartsheets have none
+                # The stored size (<dimension>) can be wrong in files from other tools; never trust it.
+                ws.reset_dimensions()
             rows = [list(r) for r in ws.iter_rows(values_only=True)]
             header = [("" if v is None else str(v)) for v in rows[0]] if rows else []
             body = rows[1:]
             tables[table] = RawTable(table, header, body, list(range(2, 2 + len(body))))
+    except Exception as exc:  # sheets are parsed lazily: a damaged sheet fails here, not in load_workbook
+        raise InputError(
+            [Problem(p.name, None, None, f"cannot read sheet '{title}': the workbook is damaged; re-save it from Excel ({type(exc).__name__}: {exc})")]
+        ) from None
     finally:
         wb.close()
     if problems:
@@ -101,17 +127,25 @@ def read_workbook(p: Path) -> dict[str, RawTable]:
 
 def read_csv_folder(p: Path) -> dict[str, RawTable]:
     tables: dict[str, RawTable] = {}
-    for f in sorted(p.glob("*.csv")):
+    for f in sorted(p.iterdir()):
+        if f.suffix.lower() != ".csv" or not f.is_file():
+            continue
         table = _canonical_sheet(f.stem)
         if table is None:
+            tables.setdefault(f.stem, RawTable(f.stem, [], [], []))  # not a table: kept by name only
             continue
         try:
             with open(f, newline="", encoding="utf-8-sig") as fh:
                 rows = list(csv.reader(fh))
         except UnicodeDecodeError:
             raise InputError([Problem(f.name, None, None, "not UTF-8 text: save the CSV as UTF-8")]) from None
+        except csv.Error as exc:  # e.g. a field beyond csv's size limit: a binary file saved as .csv
+            raise InputError([Problem(f.name, None, None, f"not a readable CSV file ({exc})")]) from None
         header = rows[0] if rows else []
+        if table in tables:
+            raise InputError([Problem(f.name, None, None, f"a second file for table {table}")])
         tables[table] = RawTable(table, header, rows[1:], list(range(2, 1 + len(rows))))
-    if not tables:
-        raise InputError([Problem(p.name, None, None, "no <Table>.csv files found in this folder")])
+    if not any(name in TABLES_BY_NAME for name in tables):
+        names = ", ".join(f"{t}.csv" for t, table in TABLES_BY_NAME.items() if table.required)
+        raise InputError([Problem(p.name, None, None, f"no table files found in this folder (expected CSV files named after the tables: {names}, ...)")])
     return tables
