@@ -139,6 +139,121 @@ def _solve(input, output, force, time_limit, gap, threads, seed, log) -> int:
     return EXIT_OK
 
 
+def _money(v) -> str:
+    return "—" if v is None or v != v else f"{v:,.0f}"
+
+
+def _refuse_existing(out: Path, force: bool) -> None:
+    if out.exists() and not force:
+        from supplyopt.errors import OutputError
+
+        raise OutputError(f"{out} exists: use --force to overwrite it, or choose another -o.")
+
+
+@app.command("frontier")
+def frontier_cmd(
+    input: Path = typer.Argument(..., help="Input workbook (.xlsx) or folder of CSV files."),
+    output: Optional[Path] = typer.Option(None, "-o", "--output", help="Frontier workbook (default results/<input>_frontier.xlsx)."),
+    points: int = typer.Option(5, "--points", min=2, help="Exposure budgets from the unconstrained plan's exposure down to the least possible, both included."),
+    force: bool = typer.Option(False, "--force", help="Overwrite an existing workbook."),
+    time_limit: Optional[float] = typer.Option(None, "--time-limit", help="Seconds HiGHS may spend on each solve (points + 2 solves)."),
+    gap: float = typer.Option(1e-4, "--gap", help="Relative MIP gap of each solve (0.01 = 1 %)."),
+) -> None:
+    """Cost–risk frontier: the NPV given up for each step of risk-exposure reduction."""
+    code = _guard(lambda: _frontier(input, output, points, force, time_limit, gap))
+    raise typer.Exit(code)
+
+
+def _frontier(input, output, points, force, time_limit, gap) -> int:
+    from rich.markup import escape
+
+    from supplyopt.frontier import frontier, write_frontier_workbook
+    from supplyopt.io.read import read_input
+    from supplyopt.pipeline import provenance
+    from supplyopt.solve import SolveOptions
+
+    stem = input.stem if input.is_file() else input.name
+    out = output or Path("results") / f"{stem}_frontier.xlsx"
+    _refuse_existing(out, force)
+    inst = read_input(input)
+    options = SolveOptions(time_limit=time_limit, mip_gap=gap)
+    console.print(f"Read {input}. Solving {points} frontier points (+2 solves for the ends).")
+    result = frontier(inst, points, options, on_point=lambda msg, i, n: console.print(f"  [dim]{i}/{n}[/] {msg}", highlight=False))
+    path = write_frontier_workbook(result, out, overwrite=force, protect=[input], meta=provenance(inst, options))
+    t = Table(title="Cost–risk frontier", title_justify="left")
+    for name in ("point", "exposure budget", "exposure", "NPV (USD)", "NPV given up", "per unit exposure cut", "sites", "upgrades", "status"):
+        t.add_column(name, justify="left" if name in ("sites", "upgrades", "status") else "right")
+    for p in result.points:
+        per = "—" if p.npv_given_up_per_exposure is None else f"{p.npv_given_up_per_exposure:,.2f}"
+        exposure = "—" if p.exposure is None else f"{p.exposure:,.0f}"
+        status = p.status if p.status == "optimal" else f"[yellow]{p.status}[/]"
+        t.add_row(
+            str(p.point), f"{p.exposure_budget:,.0f}", exposure, _money(p.npv_usd), _money(p.npv_given_up_usd), per, escape(p.sites), escape(p.upgrades), status
+        )
+    console.print(t)
+    if not result.monotone:
+        console.print("[bold yellow]Not monotone:[/] " + " | ".join(result.notes), highlight=False)
+    console.print(f"Frontier written: [bold]{path}[/]")
+    return EXIT_OK if all(p.status == "optimal" for p in result.points) else EXIT_NOT_OPTIMAL
+
+
+@app.command("stress")
+def stress_cmd(
+    results_workbook: Path = typer.Argument(..., help="Results workbook of a solved plan (from `supplyopt solve`)."),
+    input: Optional[Path] = typer.Option(None, "--input", help="Input to stress the plan on (default: the 'input' row of the results Summary)."),
+    output: Optional[Path] = typer.Option(None, "-o", "--output", help="Regret workbook (default <results>_stress.xlsx next to the results)."),
+    force: bool = typer.Option(False, "--force", help="Overwrite an existing workbook."),
+    time_limit: Optional[float] = typer.Option(None, "--time-limit", help="Seconds HiGHS may spend on each case."),
+    gap: float = typer.Option(1e-4, "--gap", help="Relative MIP gap of each solve (0.01 = 1 %)."),
+) -> None:
+    """Stress a plan: keep its sites, modules and upgrades and re-solve every disruption and every
+    single corridor closure; contract minimums become soft, so closures show unmet tonnes."""
+    code = _guard(lambda: _stress(results_workbook, input, output, force, time_limit, gap))
+    raise typer.Exit(code)
+
+
+def _stress(results_workbook, input, output, force, time_limit, gap) -> int:
+    from rich.markup import escape
+
+    from supplyopt.errors import Problem
+    from supplyopt.io.read import read_input
+    from supplyopt.io.results_workbook import read_results_workbook
+    from supplyopt.pipeline import provenance
+    from supplyopt.solve import SolveOptions
+    from supplyopt.stress import Design, stress, write_stress_workbook
+
+    out = output or results_workbook.with_name(f"{results_workbook.stem}_stress.xlsx")
+    _refuse_existing(out, force)
+    results = read_results_workbook(results_workbook)
+    source = input or (Path(str(results.summary["input"])) if results.summary.get("input") else None)
+    if source is None:
+        raise InputError([Problem(str(results_workbook), None, "input", "the Summary records no input: give it with --input")])
+    inst = read_input(source)
+    recorded = results.summary.get("instance_sha256")
+    if recorded and recorded != inst.content_hash():
+        err.print(f"[yellow]Note:[/] {source} has changed since the plan was solved; the plan's design is stressed on the input as it is now.", highlight=False)
+    design = Design.from_results(results)
+    options = SolveOptions(time_limit=time_limit, mip_gap=gap)
+    console.print(f"Design: sites {design.describe_sites()}; upgrades {design.describe_upgrades()}.", highlight=False)
+    result = stress(inst, design, options, on_case=lambda c, i, n: console.print(f"  [dim]{i}/{n}[/] {c.case}: {c.status}", highlight=False))
+    meta = {"results_workbook": str(results_workbook), **provenance(inst, options)}
+    path = write_stress_workbook(result, out, overwrite=force, protect=[source, results_workbook], meta=meta)
+    table = result.table()
+    t = Table(title=f"Stress test (undisrupted NPV {_money(result.baseline.npv_usd)} USD), by NPV loss", title_justify="left")
+    for name in ("case", "kind", "NPV (USD)", "NPV loss", "unmet contracts (t)", "status"):
+        t.add_column(name, justify="left" if name in ("case", "kind", "status") else "right")
+    for rec in table.head(25).to_dict("records"):
+        unmet = rec["unmet_contracts_t"]
+        status = rec["status"] if rec["status"] == "optimal" else f"[yellow]{rec['status']}[/]"
+        t.add_row(escape(str(rec["case"])), rec["kind"], _money(rec["npv_usd"]), _money(rec["npv_loss_usd"]), _money(unmet), status)
+    console.print(t)
+    if len(table) > 25:
+        console.print(f"({len(table) - 25} more cases in the workbook)")
+    console.print(f"Regret table written: [bold]{path}[/]")
+    # An infeasible case (a mine minimum that cannot be shipped) is a finding, not a solver limit.
+    return EXIT_OK if all(c.status in ("optimal", "infeasible") for c in [result.baseline, *result.cases]) else EXIT_NOT_OPTIMAL
+
+
 def print_summary(results) -> None:
     s = results.summary
     t = Table(title="Plan summary", show_header=False, title_justify="left")
