@@ -83,6 +83,9 @@ def build_instance(raw_tables: Mapping[str, RawTable], source: str = "") -> Inst
     missing = {t.name for t in TABLES if t.name not in raw_tables}
     # a missing sheet is reported once: not again as "no rows" by the table checks
     problems += [p for p in check_tables(frames) if not (p.sheet in missing and p.row is None)]
+    from supplyopt.scenarios import check_scenarios  # here: scenarios.py imports this module
+
+    problems += check_scenarios(frames)
     if not problems:
         # Network checks need clean references; importing here keeps network.py optional for io.
         from supplyopt.network import check_network

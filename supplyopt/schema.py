@@ -587,4 +587,135 @@ TABLES: tuple[Table, ...] = (
     ),
 )
 
+# The scenario tables come last: their `table` column names any table above (supplyopt.scenarios).
+DATA_TABLE_NAMES: tuple[str, ...] = tuple(t.name for t in TABLES)
+DISTRIBUTIONS = ("uniform", "triangular", "normal", "choice")
+_KEY_DOC = (
+    "Row key of the changed row: the table's key columns joined with ' | ' in key order "
+    "(Mines: mine | commodity | period, e.g. 'REKO_DIQ | CU_CONC | 2030'; a blank period is written "
+    "empty: 'REKO_DIQ | CU_CONC | '); Settings: the setting name. '*' matches every row, and '*' as one "
+    "part matches any value there ('* | CU_CATHODE | *' = every copper cathode market)."
+)
+TABLES = TABLES + (
+    Table(
+        "Scenarios",
+        "Named scenarios as changes from the base: each row changes one column of one row (or of every "
+        "matching row) of another table. A scenario's rows apply in sheet order; the base is never changed. "
+        "Solve with `supplyopt solve INPUT --scenario NAME` (or `--scenario all`).",
+        (
+            Column("scenario", "str", "Scenario name, e.g. GWADAR_REFINERY; results files are named after it."),
+            Column("description", "str", "What the scenario means (copied to its results' Summary).", required=False, default=""),
+            Column("table", "enum", "Table whose cells are changed.", enum=DATA_TABLE_NAMES),
+            Column(
+                "key",
+                "str",
+                _KEY_DOC + " A period without a row of its own gets a copy of the blank-period row, then the change; "
+                "in tables keyed by period, set may also add a new row.",
+                required=False,
+            ),
+            Column("column", "str", "Column changed (its name in the table's header row); for Settings: value."),
+            Column(
+                "operation",
+                "enum",
+                "set: the cell becomes value; scale: the cell is multiplied by value (1.2 or 120% = +20 %); "
+                "add: value is added to the cell. scale and add need a number and skip blank cells of '*' rows.",
+                enum=OPERATIONS,
+                required=False,
+                default="set",
+            ),
+            Column(
+                "value",
+                "str",
+                "New value, factor or amount, read like a cell of the changed column (number, yes/no, text); blank with set = the column's default.",
+                required=False,
+            ),
+        ),
+        key=("scenario", "table", "key", "column"),
+        required=False,
+        examples=(
+            ("COPPER_HIGH", "Copper cathode price +25 %", "Markets", "* | CU_CATHODE | *", "price_usd_per_t", "scale", "1.25"),
+            ("R04_CLOSED_2027", "R-04 closed in 2027", "CapacityFactors", "corridor | R-04 | 2027", "factor", "set", "0"),
+            ("NO_REFINERY", "No refinery at Port Qasim", "Refineries", "REF_PQ", "max_modules", "set", "0"),
+        ),
+    ),
+    Table(
+        "Uncertainties",
+        "Uncertain parameters for Monte-Carlo sweeps (`supplyopt sweep INPUT --samples N --seed S`). Each "
+        "sample draws one value per parameter and applies it, like a scenario row, to every row naming "
+        "that parameter (rows of one parameter move together: one draw). Draws use a random generator "
+        "seeded by (seed, sample number), so a sample is the same serially or on a cluster. A drawn value "
+        "outside the changed column's bounds is clipped to them (and rounded for whole-number columns).",
+        (
+            Column("parameter", "str", "Parameter name, e.g. CU_PRICE; one draw per sample, shared by its rows."),
+            Column("description", "str", "What the parameter means.", required=False, default=""),
+            Column("table", "enum", "Table whose cells the draw changes.", enum=DATA_TABLE_NAMES),
+            Column("key", "str", _KEY_DOC, required=False),
+            Column("column", "str", "Column changed; for Settings: value."),
+            Column(
+                "operation",
+                "enum",
+                "How the drawn value is applied: set (the cell becomes the draw), scale (cell × draw), add (cell + draw).",
+                enum=OPERATIONS,
+                required=False,
+                default="set",
+            ),
+            Column(
+                "distribution",
+                "enum",
+                "uniform: between low and high; triangular: low, mode (most likely), high; normal: mean in mode, "
+                "standard deviation in sd, clipped to low/high when given; choice: one of values (e.g. '0 | 1') "
+                "with probabilities (e.g. '0.1 | 0.9'; blank = equally likely). Needed on a parameter's first "
+                "row; later rows of the parameter may leave it and the numbers blank.",
+                enum=DISTRIBUTIONS,
+                required=False,
+            ),
+            Column("low", "float", "Lowest value (uniform, triangular; lower clip for normal).", required=False),
+            Column("mode", "float", "Most likely value (triangular) or mean (normal).", required=False),
+            Column("high", "float", "Highest value (uniform, triangular; upper clip for normal).", required=False),
+            Column("sd", "float", "Standard deviation (normal).", required=False, min=0),
+            Column("values", "str", "Choices for choice, separated by ' | ', e.g. '0 | 0.5 | 1'.", required=False),
+            Column(
+                "probabilities",
+                "str",
+                "Probabilities of the choices, separated by ' | ', adding up to 1; blank = equally likely.",
+                required=False,
+            ),
+        ),
+        key=("parameter", "table", "key", "column"),
+        required=False,
+        examples=(
+            (
+                "CU_PRICE",
+                "Copper cathode price ±20 %",
+                "Markets",
+                "* | CU_CATHODE | *",
+                "price_usd_per_t",
+                "scale",
+                "uniform",
+                0.8,
+                None,
+                1.2,
+                None,
+                None,
+                None,
+            ),
+            (
+                "R04_CLOSED",
+                "R-04 closed in 2027, probability 10 %",
+                "CapacityFactors",
+                "corridor | R-04 | 2027",
+                "factor",
+                "set",
+                "choice",
+                None,
+                None,
+                None,
+                None,
+                "0 | 1",
+                "0.1 | 0.9",
+            ),
+        ),
+    ),
+)
+
 TABLES_BY_NAME: dict[str, Table] = {t.name: t for t in TABLES}
