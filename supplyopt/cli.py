@@ -206,8 +206,10 @@ def stress_cmd(
     time_limit: Optional[float] = typer.Option(None, "--time-limit", help="Seconds HiGHS may spend on each case."),
     gap: float = typer.Option(1e-4, "--gap", help="Relative MIP gap of each solve (0.01 = 1 %)."),
 ) -> None:
-    """Stress a plan: keep its sites, modules and upgrades and re-solve every disruption and every
-    single corridor closure; contract minimums become soft, so closures show unmet tonnes."""
+    """Stress a plan: its design under every disruption and every single corridor closure.
+
+    Sites, modules and upgrades stay as planned; flows are re-solved. Contract minimums become
+    soft (penalty 10 x the highest price, left out of the NPV), so closures show unmet tonnes."""
     code = _guard(lambda: _stress(results_workbook, input, output, force, time_limit, gap))
     raise typer.Exit(code)
 
