@@ -25,7 +25,7 @@ def add_objective(m: pyo.ConcreteModel, d: ModelData) -> None:
     """objective = npv:  max E[NPV] = Σ_s π_s NPV_s, with
         NPV_s = Σ_p DF_p (revenue − operating costs)_{s,p} − Σ_p DF_p fixed_p − Σ_p PV(capex_p),
         DF_p = Σ_{y in p} (1 + r)^-(y − base_year);
-      with cvar_weight λ > 0 (stochastic.add_cvar): max (1 − λ + 10⁻⁶) E[NPV] + λ CVaR_α(NPV).
+      with cvar_weight λ > 0 (stochastic.add_cvar): max (1 − λ) E[NPV] + λ CVaR_α(NPV).
     objective = cost: min Σ of the same cost terms' present values (revenue reported, not optimised).
     Named `npv` (expected NPV), `scenario_npv[s]` and `obj`."""
     from supplyopt.model.stochastic import add_cvar
@@ -40,8 +40,9 @@ def add_objective(m: pyo.ConcreteModel, d: ModelData) -> None:
     weight = float(d.risk_settings.get("cvar_weight") or 0.0)
     if weight > 0:
         add_cvar(m, d)
-        # A tiny weight on E[NPV] keeps the non-tail scenarios optimal when λ = 1 (else any plan
+        # At λ = 1 a tiny weight (10⁻⁶) on E[NPV] keeps the non-tail scenarios optimal (else any plan
         # above the tail's value would do and their flows would be arbitrary).
-        m.obj = pyo.Objective(expr=(1 - weight + TIE_BREAK) * m.npv + weight * m.cvar, sense=pyo.maximize)
+        tie = TIE_BREAK if weight >= 1 else 0.0
+        m.obj = pyo.Objective(expr=(1 - weight + tie) * m.npv + weight * m.cvar, sense=pyo.maximize)
     else:
         m.obj = pyo.Objective(expr=m.npv, sense=pyo.maximize)
