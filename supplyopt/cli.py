@@ -3,6 +3,7 @@ library, prints, and maps errors to exit codes (see errors.py and the README).""
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 from typing import Optional
@@ -99,8 +100,16 @@ def solve(
     threads: Optional[int] = typer.Option(None, "--threads", help="HiGHS threads (default: HiGHS decides)."),
     seed: int = typer.Option(0, "--seed", help="HiGHS random seed (same seed, same answer)."),
     log: bool = typer.Option(False, "--log", help="Show HiGHS's own log."),
+    scenario: Optional[list[str]] = typer.Option(
+        None,
+        "--scenario",
+        help="Solve this scenario of the Scenarios sheet (repeatable; 'base' = no changes; 'all' = the base and every scenario): "
+        "one results workbook per scenario, named after it (-o: the workbook for one scenario, else a folder).",
+    ),
 ) -> None:
     """Solve an input and write the optimal plan to a results workbook."""
+    if scenario:
+        raise typer.Exit(_guard(lambda: _solve_scenarios(input, scenario, output, force, time_limit, gap, threads, seed, log)))
     code = _guard(lambda: _solve(input, output, force, time_limit, gap, threads, seed, log))
     raise typer.Exit(code)
 
@@ -254,6 +263,185 @@ def _stress(results_workbook, input, output, force, time_limit, gap) -> int:
     console.print(f"Regret table written: [bold]{path}[/]")
     # An infeasible case (a mine minimum that cannot be shipped) is a finding, not a solver limit.
     return EXIT_OK if all(c.status in ("optimal", "infeasible") for c in [result.baseline, *result.cases]) else EXIT_NOT_OPTIMAL
+
+
+# ---------------------------------------------------------------------------------------------
+# Scenarios: solve --scenario, compare, sweep
+# ---------------------------------------------------------------------------------------------
+
+
+def _file_part(name: str) -> str:
+    import re
+
+    return re.sub(r"[^\w.-]+", "_", name).strip("_.") or "scenario"
+
+
+def _scenario_outputs(input: Path, names: list[str], output: Path | None) -> dict[str, Path]:
+    """Results workbook of each scenario: -o itself for one scenario named .xlsx, else
+    <folder>/<input>_<scenario>_results.xlsx (folder: -o or results/)."""
+    from supplyopt.errors import OutputError
+
+    if output is not None and output.suffix.lower() == ".xlsx":
+        if len(names) > 1:
+            raise OutputError(f"-o {output} names one workbook, but {len(names)} scenarios are solved: give a folder with -o.")
+        return {names[0]: output}
+    stem = input.stem if input.is_file() else input.name
+    folder = output if output is not None else Path("results")
+    outs = {n: folder / f"{stem}_{_file_part(n)}_results.xlsx" for n in names}
+    if len(set(outs.values())) < len(outs):
+        raise OutputError("two scenario names give the same file name: rename one of them in the Scenarios sheet.")
+    return outs
+
+
+def _solve_scenarios(input, scenarios, output, force, time_limit, gap, threads, seed, log) -> int:
+    from supplyopt.compare import input_schema_id
+    from supplyopt.errors import InfeasibleError, SolverError
+    from supplyopt.io.read import read_input
+    from supplyopt.io.results_workbook import write_results_workbook
+    from supplyopt.pipeline import provenance, run_solve
+    from supplyopt.progress import SolveProgress
+    from supplyopt.scenarios import apply_scenario, resolve_scenarios
+    from supplyopt.solve import SolveOptions
+
+    inst = read_input(input)
+    names = resolve_scenarios(inst, scenarios)
+    outs = _scenario_outputs(input, names, output)
+    for out in outs.values():
+        _refuse_existing(out, force)
+    done: list[tuple[str, str, object, str, str]] = []  # name, status, npv, refineries, file or message
+    codes: list[int] = []
+    for name in names:
+        console.rule(f"[bold]Scenario {name}")
+        try:
+            with SolveProgress(console, show_log=log) as progress:
+                progress.stage(f"Applying scenario {name}")
+                s_inst = apply_scenario(inst, name)
+                overrides = s_inst.metadata.get("scenario_overrides") or ""
+                progress.done(f"Scenario {name}: {overrides or 'no changes (the base)'}")
+                options = SolveOptions(time_limit=time_limit, mip_gap=gap, threads=threads, seed=seed, log=progress.log_sink())
+                meta = provenance(s_inst, options, scenario=name, overrides=overrides or None)
+                meta["input_schema"] = input_schema_id()
+                if s_inst.metadata.get("scenario_description"):
+                    meta["scenario_description"] = s_inst.metadata["scenario_description"]
+                progress.stage("Building model and solving with HiGHS")
+                run = run_solve(s_inst, options, on_stage=progress.done, metadata=meta)
+        except (InputError, InfeasibleError, SolverError) as exc:
+            err.print(f"[bold red]Scenario {name} failed[/] ({type(exc).__name__.replace('Error', ' error')}):")
+            err.print(str(exc) + (f"\n{exc.diagnosis}" if getattr(exc, "diagnosis", None) else ""), markup=False, highlight=False)
+            done.append((name, "failed", None, "", str(exc).splitlines()[0]))
+            codes.append(exc.exit_code)
+            continue
+        results = run.results
+        assert results is not None
+        path = write_results_workbook(results, outs[name], overwrite=force, protect=[input])
+        s = results.summary
+        done.append((name, s["status"], s["npv_usd"], s["refineries_open"], str(path)))
+        codes.append(EXIT_OK if run.report.proven_optimal else EXIT_NOT_OPTIMAL)
+    t = Table(title="Scenarios", title_justify="left")
+    for col, just in (("scenario", "left"), ("status", "left"), ("NPV (USD)", "right"), ("refineries", "left"), ("results / problem", "left")):
+        t.add_column(col, justify=just)
+    for name, status, npv, sites, where in done:
+        t.add_row(name, status, _money(npv), sites, where)
+    console.print(t)
+    return next((c for c in codes if c != EXIT_OK), EXIT_OK)
+
+
+@app.command("compare")
+def compare_cmd(
+    results: list[Path] = typer.Argument(..., help="Results workbooks, or folders of them; the first is the base (in a folder: the base scenario)."),
+    output: Optional[Path] = typer.Option(None, "-o", "--output", help="Comparison workbook (default results/comparison.xlsx)."),
+    force: bool = typer.Option(False, "--force", help="Overwrite an existing comparison workbook."),
+    allow_unfinished: bool = typer.Option(False, "--allow-unfinished", help="Compare plans that are not proven optimal too (still flagged)."),
+) -> None:
+    """Compare results side by side: KPIs with differences against the base, decisions and flows
+    that differ, exports by port, charts. Unfinished solves and other input schemas are flagged."""
+
+    def run():
+        from supplyopt.compare import compare_results, load_results, write_comparison_workbook
+
+        out = output or Path("results") / "comparison.xlsx"
+        _refuse_existing(out, force)
+        loaded = load_results(results)
+        c = compare_results(loaded, allow_unfinished=allow_unfinished)
+        path = write_comparison_workbook(c, out, overwrite=force, protect=[src for _n, _r, src in loaded])
+        t = Table(title=f"NPV against {c.names[0]}", title_justify="left")
+        t.add_column("result")
+        t.add_column("NPV (USD)", justify="right")
+        t.add_column("difference", justify="right")
+        t.add_column("%", justify="right")
+        npv = c.kpis.set_index("kpi").loc["npv_usd"]
+        for n in c.names:
+            diff = None if n == c.names[0] else npv[f"{n} − {c.names[0]}"]
+            pct = None if n == c.names[0] else npv[f"{n} vs {c.names[0]} %"]
+            t.add_row(n, _money(npv[n]), _money(diff) if diff is not None else "", f"{pct:+.1%}" if isinstance(pct, float) and pct == pct else "")
+        console.print(t)
+        console.print(f"{len(c.decisions)} decision(s) and {len(c.flows)} flow(s) differ.")
+        for rec in c.flagged.to_dict("records"):
+            err.print(f"[yellow]Flagged[/] {rec['result']} ({rec['source']}): {rec['reason']}", highlight=False)
+        for note in c.notes:
+            err.print(f"[yellow]Note:[/] {note}", highlight=False)
+        console.print(f"Comparison written: [bold]{path}[/]")
+
+    _guard(run)
+
+
+@app.command("sweep")
+def sweep_cmd(
+    input: Path = typer.Argument(..., help="Input workbook (.xlsx) or folder of CSV files."),
+    scenario: Optional[list[str]] = typer.Option(
+        None, "--scenario", help="Scenario to run (repeatable; 'all' = the base and every scenario). Default: all, or the base with --samples."
+    ),
+    samples: int = typer.Option(0, "--samples", min=0, help="Monte-Carlo samples of each scenario, drawn from the Uncertainties sheet."),
+    seed: int = typer.Option(0, "--seed", help="Seed of the Monte-Carlo draws (same seed, same samples, serially or on a cluster)."),
+    scheduler: Optional[str] = typer.Option(
+        None, "--scheduler", help="Address of a running Dask scheduler, e.g. tcp://10.0.0.5:8786 (default: a local cluster)."
+    ),
+    workers: Optional[int] = typer.Option(None, "--workers", min=1, help="Worker processes of the local cluster (default: one per core)."),
+    serial: bool = typer.Option(False, "--serial", help="Run in this process, one task after another (no Dask)."),
+    output: Optional[Path] = typer.Option(None, "-o", "--output", help="Sweep workbook (default results/<input>_sweep.xlsx)."),
+    results_folder: Optional[Path] = typer.Option(None, "--results-folder", help="Also write each task's results workbook into this folder."),
+    force: bool = typer.Option(False, "--force", help="Overwrite existing workbooks."),
+    time_limit: Optional[float] = typer.Option(None, "--time-limit", help="Seconds HiGHS may spend on each task."),
+    gap: float = typer.Option(1e-4, "--gap", help="Relative MIP gap of each task (0.01 = 1 %)."),
+) -> None:
+    """Solve many scenarios and/or Monte-Carlo samples on a Dask cluster (or serially) and write
+    one sweep workbook: a row per task (status, NPV, decisions), NPV histogram, site choices.
+    A failing task is reported in its row and does not stop the sweep."""
+
+    def run():
+        from supplyopt.io.read import read_input
+        from supplyopt.sweep import TaskOptions, make_tasks, npv_statistics, rich_progress, run_sweep, write_sweep_workbook
+
+        stem = input.stem if input.is_file() else input.name
+        out = output or Path("results") / f"{stem}_sweep.xlsx"
+        _refuse_existing(out, force)
+        inst = read_input(input)
+        tasks = make_tasks(inst, scenario or (["all"] if not samples else ["base"]), samples=samples, seed=seed)
+        where = "serially" if serial else (f"on {scheduler}" if scheduler else f"on a local Dask cluster ({workers or os.cpu_count()} workers)")
+        console.print(f"Sweep of {len(tasks)} task(s) {where}.")
+        options = TaskOptions(time_limit=time_limit, mip_gap=gap, keep_tables=results_folder is not None)
+        with rich_progress(console)(len(tasks)) as progress:
+            sweep = run_sweep(inst, tasks, options, serial=serial, scheduler=scheduler, workers=workers, progress=progress)
+        extra = {"input": str(input), "scenarios": ", ".join(dict.fromkeys(t.scenario for t in tasks)), "samples": samples, "seed": seed if samples else ""}
+        path = write_sweep_workbook(sweep, out, overwrite=force, protect=[input], extra=extra)
+        if results_folder is not None:
+            from supplyopt.io.results_workbook import write_results_workbook
+
+            for label, res in sweep.results.items():
+                write_results_workbook(res, results_folder / f"{stem}_{_file_part(label)}_results.xlsx", overwrite=force, protect=[input])
+        stats = npv_statistics(sweep.rows)
+        failed = [r for r in sweep.rows if r.get("status") not in ("optimal", "feasible (not proven optimal)")]
+        console.print(f"{len(sweep.rows) - len(failed)} of {len(sweep.rows)} task(s) solved in {sweep.info['wall_seconds']:.1f} s.")
+        if stats:
+            console.print(
+                f"NPV (USD): mean {stats['npv_mean_usd']:,.0f}, P5 {stats['npv_p05_usd']:,.0f}, P50 {stats['npv_p50_usd']:,.0f}, P95 {stats['npv_p95_usd']:,.0f}"
+            )
+        for r in failed:
+            first = (r.get("error") or "").splitlines()[0] if r.get("error") else ""
+            err.print(f"{r['label']}: {r.get('status')}: {first}", markup=False, highlight=False, style="yellow")
+        console.print(f"Sweep written: [bold]{path}[/]")
+
+    _guard(run)
 
 
 def print_summary(results) -> None:
