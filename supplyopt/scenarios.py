@@ -379,15 +379,16 @@ def _apply_one(work: _Work, ov: Override, touched: dict[tuple[str, int], _Touch]
     matched = _with_period_copies(work, table, parts, matched)
     key_text = str(ov.key or "").strip()
     if not matched:
-        addable = table.name == "Settings" or "period" in names
-        if op == "set" and STAR not in parts and addable:
+        if table.name == "Settings":  # a setting not in the sheet has its default: add its row
+            rec = work.add(table.name, {"name": parts[0], "value": None})
+            touched[(table.name, rec[ROW_COLUMN])] = _Touch(ov, created=True, key_text=key_text)
+            matched = [rec]
+        elif op == "set" and STAR not in parts and "period" in names:
             rec = {c.name: c.default for c in table.columns}
             rec.update(zip(names, parts))
             rec = work.add(table.name, rec)
             touched[(table.name, rec[ROW_COLUMN])] = _Touch(ov, created=True, key_text=key_text)
             matched = [rec]
-        elif table.name == "Settings":
-            return [_at(ov, "key", f"setting '{parts[0]}' is not in the Settings sheet, so it has its default: use set")]
         else:
             existing = [format_key(table, r) for r in recs]
             hint = suggest(key_text, existing) or (f" ({table.name} has no rows)" if not existing else "")
@@ -431,7 +432,7 @@ def _kind(col: Column) -> str:
 
 def _change(rec: dict[str, Any], table: Table, col: Column, op: str, amount: Any, ov: Override, skip_blank: bool) -> list[Problem]:
     field_name = "value" if table.name == "Settings" else col.name
-    where = f"{table.name} row {rec[ROW_COLUMN]} ({format_key(table, rec)})"
+    where = f"setting {col.name}" if table.name == "Settings" else f"{table.name} row {rec[ROW_COLUMN]} ({format_key(table, rec)})"
     if op == "set":
         new = amount
         if ov.clip and not is_blank(new):
@@ -449,7 +450,8 @@ def _change(rec: dict[str, Any], table: Table, col: Column, op: str, amount: Any
     if is_blank(current):
         if skip_blank:
             return []
-        return [_at(ov, "key", f"{where} has a blank {col.name}: nothing to {op}; use set")]
+        what = f"{where} is blank" if table.name == "Settings" else f"{where} has a blank {col.name}"
+        return [_at(ov, "key", f"{what}: nothing to {op}; use set")]
     current = float(current)
     if op == "scale":
         new = 0.0 if amount == 0 else current * amount
