@@ -108,6 +108,13 @@ def load_results(paths: Sequence[str | os.PathLike]) -> list[tuple[str, Results,
             loaded += found
         else:
             loaded.append((read_results_workbook(p), p))
+    seen: set[Path] = set()
+    unique = []
+    for r, f in loaded:  # a file named and also found in a folder is compared once
+        if f.resolve() not in seen:
+            seen.add(f.resolve())
+            unique.append((r, f))
+    loaded = unique
     scenarios = [str(r.summary.get("scenario") or "") for r, _ in loaded]
     out: list[tuple[str, Results, str]] = []
     used: set[str] = set()
