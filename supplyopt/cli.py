@@ -3,6 +3,7 @@ library, prints, and maps errors to exit codes (see errors.py and the README).""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 from pathlib import Path
@@ -12,7 +13,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from supplyopt.errors import EXIT_NOT_OPTIMAL, EXIT_OK, InfeasibleError, InputError, SupplyoptError
+from supplyopt.errors import EXIT_NOT_OPTIMAL, EXIT_OK, InputError, SupplyoptError
 
 app = typer.Typer(
     add_completion=False,
@@ -126,18 +127,17 @@ def _solve(input, output, force, time_limit, gap, threads, seed, log) -> int:
         from supplyopt.errors import OutputError
 
         raise OutputError(f"{out} exists: use --force to overwrite it, or choose another -o.")
-    with SolveProgress(console, show_log=log) as progress:
+    with _progress_console() as pcon, SolveProgress(pcon, show_log=log) as progress:
         progress.stage("Reading and validating input")
         inst = read_input(input)
         progress.done(f"Read {input}: {len(inst['Nodes'])} nodes, {len(inst['Corridors'])} corridors, {len(inst.periods)} periods")
         options = SolveOptions(time_limit=time_limit, mip_gap=gap, threads=threads, seed=seed, log=progress.log_sink())
         progress.stage("Building model and solving with HiGHS")
-        try:
+        with _interrupt_without_plan():
             run = run_solve(inst, options, on_stage=progress.done, metadata=provenance(inst, options))
-        except InfeasibleError:
-            raise
     results = run.results
     assert results is not None  # run_solve raises when there is no plan
+    _mark_status(run, gap)
     path = write_results_workbook(results, out, overwrite=force, protect=[input])
     print_summary(results)
     console.print(f"Results written: [bold]{path}[/]")
@@ -146,6 +146,65 @@ def _solve(input, output, force, time_limit, gap, threads, seed, log) -> int:
         console.print(f"[bold yellow]Not proven optimal[/] (stopped: {run.report.termination}; gap {gap_txt}). The plan is the best found.")
         return EXIT_NOT_OPTIMAL
     return EXIT_OK
+
+
+_INTERRUPTED = "interrupted (Ctrl-C)"  # SolveReport.termination after Ctrl-C (supplyopt.solve)
+_TERMINATION_TEXT = {
+    "convergenceCriteriaSatisfied": "optimal within the gap tolerance",
+    "maxTimeLimit": "time limit reached",
+    "iterationLimit": "iteration limit reached",
+    "unknown": "HiGHS stopped without a reason (numerical trouble?)",
+    "error": "HiGHS reported an error",
+}
+
+
+@contextlib.contextmanager
+def _progress_console():
+    """Console for the progress lines and HiGHS's log. While HiGHS runs, Pyomo points file
+    descriptors 1 and 2 at a pipe and tees the log to us, so printing to sys.stdout then fed the
+    pipe ('I/O operation on closed file', --log showed nothing): print to a copy of stdout."""
+    try:
+        fd = os.dup(sys.stdout.fileno())
+    except (AttributeError, OSError, ValueError):  # not a real file (CliRunner, notebooks): Pyomo leaves it alone
+        yield Console(file=sys.stdout)
+        return
+    with open(fd, "w", encoding=getattr(sys.stdout, "encoding", None) or "utf-8", errors="replace") as f:
+        yield Console(file=f)
+
+
+@contextlib.contextmanager
+def _interrupt_without_plan():
+    """Ctrl-C before HiGHS found any plan is an interruption (exit 130), not a solver error."""
+    from supplyopt.errors import SolverError
+
+    try:
+        yield
+    except SolverError as exc:
+        if _INTERRUPTED in str(exc):
+            raise KeyboardInterrupt from None
+        raise
+
+
+def _mark_status(run, requested_gap: float) -> None:
+    """Summary status and termination as a planner should read them. HiGHS calls a plan optimal
+    once the gap is within --gap; with --gap loosened beyond the default tolerance and the gap
+    still above it, the plan is not proven optimal (status feasible, exit 5)."""
+    from supplyopt.solve import FEASIBLE, OPTIMAL, SolveOptions
+
+    report, summary = run.report, run.results.summary
+    tolerance = SolveOptions().mip_gap
+    if report.status == OPTIMAL and requested_gap > tolerance and report.gap is not None and report.gap > tolerance:
+        report.status = FEASIBLE
+        report.termination = f"gap limit (--gap {requested_gap:g})"
+    termination = _TERMINATION_TEXT.get(report.termination, report.termination)
+    items = list(summary.items())
+    summary.clear()
+    for key, value in items:
+        if key == "termination":
+            continue
+        summary[key] = report.status if key == "status" else value
+        if key == "status":
+            summary["termination"] = termination
 
 
 def _money(v) -> str:
@@ -313,7 +372,7 @@ def _solve_scenarios(input, scenarios, output, force, time_limit, gap, threads, 
     for name in names:
         console.rule(f"[bold]Scenario {name}")
         try:
-            with SolveProgress(console, show_log=log) as progress:
+            with _progress_console() as pcon, SolveProgress(pcon, show_log=log) as progress:
                 progress.stage(f"Applying scenario {name}")
                 s_inst = apply_scenario(inst, name)
                 overrides = s_inst.metadata.get("scenario_overrides") or ""
@@ -333,6 +392,7 @@ def _solve_scenarios(input, scenarios, output, force, time_limit, gap, threads, 
             continue
         results = run.results
         assert results is not None
+        _mark_status(run, gap)
         path = write_results_workbook(results, outs[name], overwrite=force, protect=[input])
         s = results.summary
         done.append((name, s["status"], s["npv_usd"], s["refineries_open"], str(path)))
@@ -440,6 +500,65 @@ def sweep_cmd(
             first = (r.get("error") or "").splitlines()[0] if r.get("error") else ""
             err.print(f"{r['label']}: {r.get('status')}: {first}", markup=False, highlight=False, style="yellow")
         console.print(f"Sweep written: [bold]{path}[/]")
+
+    _guard(run)
+
+
+@app.command("map")
+def map_cmd(
+    results_workbook: Path = typer.Argument(..., help="Results workbook written by `supplyopt solve`."),
+    output: Optional[Path] = typer.Option(None, "-o", "--output", help="PNG to write (default: beside the workbook, <name>_map.png)."),
+    period: Optional[str] = typer.Option(None, "--period", help="Period to draw (default: the one with the most tonnes moved)."),
+    all_periods: bool = typer.Option(False, "--all-periods", help="One map per period (<name>_map_<period>.png)."),
+    force: bool = typer.Option(False, "--force", help="Overwrite existing PNG files."),
+) -> None:
+    """Draw the network map of a plan: nodes by kind, flows as line widths, risk as colour."""
+
+    def run():
+        from supplyopt.io.results_workbook import read_results_workbook
+        from supplyopt.report import draw_map
+
+        results = read_results_workbook(results_workbook)
+        base = output or results_workbook.with_name(results_workbook.stem + "_map.png")
+        periods = list(dict.fromkeys(results["Costs"]["period"])) if all_periods else [period]
+        for p in periods:
+            out = base if not all_periods else base.with_name(f"{base.stem}_{_file_part(str(p))}.png")
+            _refuse_existing(out, force)
+            console.print(f"Map written: [bold]{draw_map(results, out, period=p)}[/]")
+
+    _guard(run)
+
+
+@app.command("explain")
+def explain_cmd(
+    results_workbook: Path = typer.Argument(..., help="Results workbook written by `supplyopt solve`."),
+    site: Optional[str] = typer.Option(None, "--site", help="Refinery site to force the other way (open ↔ closed)."),
+    corridor: Optional[str] = typer.Option(None, "--corridor", help="Corridor: a used one is closed; an unused one gets its upgrade."),
+    upgrade: Optional[str] = typer.Option(None, "--upgrade", help="Upgrade to force the other way (built ↔ not built)."),
+    input: Optional[Path] = typer.Option(None, "--input", help="Input the plan was solved from (default: the Summary's 'input')."),
+    time_limit: Optional[float] = typer.Option(None, "--time-limit", help="Seconds per solve."),
+    gap: float = typer.Option(1e-4, "--gap", help="Relative MIP gap."),
+) -> None:
+    """Why this decision? Re-solve with it forced the other way; report the NPV difference and what changes."""
+
+    def run():
+        from supplyopt.explain import explain
+        from supplyopt.io.read import read_input
+        from supplyopt.io.results_workbook import read_results_workbook
+        from supplyopt.solve import SolveOptions
+
+        base = read_results_workbook(results_workbook)
+        source = input or Path(str(base.summary.get("input", "")))
+        if not str(source) or not source.exists():
+            raise InputError(f"the input of {results_workbook} was not found ({source}): pass --input")
+        inst = read_input(source)
+        if base.summary.get("scenario") not in (None, "", "base"):
+            from supplyopt.scenarios import apply_scenario
+
+            inst = apply_scenario(inst, str(base.summary["scenario"]))
+        with console.status("Re-solving with the decision forced …"):
+            result = explain(inst, base, site=site, corridor=corridor, upgrade=upgrade, options=SolveOptions(time_limit=time_limit, mip_gap=gap))
+        console.print(str(result), markup=False, highlight=False)
 
     _guard(run)
 

@@ -41,6 +41,11 @@ _FALSE = {"no", "n", "false", "f", "0"}
 # "none" is deliberately not here: "capacity: none" may mean zero as easily as unlimited.
 _INF_WORDS = {"inf", "infinity", "unlimited"}
 _EXCEL_ERRORS = {"#div/0!", "#n/a", "#name?", "#null!", "#num!", "#ref!", "#value!", "#spill!", "#calc!", "#getting_data"}
+# Finite numbers must lie in [MIN_MAGNITUDE, MAX_MAGNITUDE] (or be 0). HiGHS treats 1e20 as
+# infinite and refuses matrix values above 1e15 (a 1e18 capacity gave a bogus "infeasible"), and
+# drops matrix values below 1e-9 (a yield of 1e-12 became 0): refuse such cells instead.
+MAX_MAGNITUDE = 1e12
+MIN_MAGNITUDE = 1e-9
 _NUMBER_RE = re.compile(r"^[+-]?(\d{1,3}(,\d{3})+|\d+)(\.\d*)?([eE][+-]?\d+)?$|^[+-]?\.\d+([eE][+-]?\d+)?$")
 
 
@@ -66,7 +71,10 @@ def _to_float(value: Any, col: Column) -> float:
     if isinstance(value, (dt.date, dt.datetime, dt.time)):
         raise CellError(f"expected a number, got a date ({value})")
     if isinstance(value, (int, float)):
-        x = float(value)
+        try:
+            x = float(value)
+        except OverflowError:  # an int beyond float range, e.g. 10**400
+            raise CellError(f"the number is too large: numbers above {MAX_MAGNITUDE:g} are beyond what the solver handles reliably") from None
     else:
         text = str(value).strip().replace("\u00a0", "").replace(" ", "")
         if text.lower() in _EXCEL_ERRORS:
@@ -102,6 +110,16 @@ def _check_bounds(x: float, col: Column) -> None:
         raise CellError(f"must be at most {col.max:g}, got {x:g}")
 
 
+def _check_magnitude(x: float, col: Column) -> None:
+    if math.isinf(x) or x == 0:
+        return
+    if abs(x) > MAX_MAGNITUDE:
+        hint = " (leave it blank or write 'unlimited' for no limit)" if _unlimited_allowed(col) else ""
+        raise CellError(f"{x:g} is too large: numbers above {MAX_MAGNITUDE:g} are beyond what the solver handles reliably{hint}")
+    if abs(x) < MIN_MAGNITUDE:
+        raise CellError(f"{x:g} is too small: the solver cannot tell numbers below {MIN_MAGNITUDE:g} from 0")
+
+
 def coerce_cell(value: Any, col: Column) -> Any:
     """Typed value of one non-blank cell; raises CellError with a planner-readable reason."""
     if col.type == "str":
@@ -128,6 +146,7 @@ def coerce_cell(value: Any, col: Column) -> Any:
         raise CellError(f"expected yes or no, got {str(value)!r}")
     x = _to_float(value, col)
     _check_bounds(x, col)
+    _check_magnitude(x, col)
     if col.type == "int":
         if not float(x).is_integer():
             raise CellError(f"expected a whole number, got {x:g}")

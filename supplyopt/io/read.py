@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import zipfile
+import zlib
 from pathlib import Path
 
 import openpyxl
@@ -21,6 +22,7 @@ from supplyopt.schema import TABLES_BY_NAME
 EXCEL_SUFFIXES = {".xlsx", ".xlsm"}
 MAX_UNCOMPRESSED_BYTES = 512 * 1024 * 1024  # refuse zip bombs before parsing
 MAX_COMPRESSION_RATIO = 200
+PROLOG_BYTES = 4096  # where an XML part would declare a DTD (<!DOCTYPE ...>, <!ENTITY ...>)
 
 
 def read_input(path: str | Path) -> Instance:
@@ -57,28 +59,64 @@ def _canonical_sheet(name: str) -> str | None:
 def _check_zip(p: Path) -> None:
     try:
         _check_zip_size(p)
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError) as exc:
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, zlib.error, NotImplementedError, RuntimeError) as exc:  # damaged, encrypted parts
         raise InputError([Problem(p.name, None, None, f"cannot open workbook: it is damaged or not a valid .xlsx file ({exc})")]) from None
 
 
 def _check_zip_size(p: Path) -> None:
     if not zipfile.is_zipfile(p):
-        hint = (
-            "it may be password-protected (encrypted workbooks cannot be read: save a copy without a password)"
-            if _is_ole(p)
-            else "it is not a valid .xlsx file"
-        )
-        raise InputError([Problem(p.name, None, None, f"cannot open workbook: {hint}")])
+        raise InputError([Problem(p.name, None, None, f"cannot open workbook: {_not_zip_hint(p)}")])
     with zipfile.ZipFile(p) as z:
         total = sum(i.file_size for i in z.infolist())
         packed = sum(i.compress_size for i in z.infolist()) or 1
         if total > MAX_UNCOMPRESSED_BYTES or total / packed > MAX_COMPRESSION_RATIO and total > 50 * 1024 * 1024:
             raise InputError([Problem(p.name, None, None, f"refused: the workbook unpacks to {total / 1e6:,.0f} MB (a zip bomb or far too large)")])
+        _refuse_dtd(p, z)
 
 
-def _is_ole(p: Path) -> bool:
+def _refuse_dtd(p: Path, z: zipfile.ZipFile) -> None:
+    """Excel never writes a DTD; one in a workbook part can only serve entity expansion
+    ('billion laughs') or external entities. Refused here with a clear message, before any XML is
+    parsed (openpyxl's defusedxml parser would refuse it too, as a mere 'invalid XML')."""
+    for info in z.infolist():
+        if not info.filename.lower().endswith((".xml", ".rels", ".vml")) or info.is_dir():
+            continue
+        with z.open(info) as f:
+            head = f.read(PROLOG_BYTES).replace(b"\0", b"")  # UTF-16 parts: drop the zero bytes
+        if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
+            raise InputError([Problem(p.name, None, None, _DTD_MESSAGE.format(part=info.filename))])
+
+
+_DTD_MESSAGE = (
+    "refused: part '{part}' of the workbook declares XML entities (<!DOCTYPE>/<!ENTITY>), which Excel never writes; "
+    "the file may be crafted to exhaust memory or read other files. Re-save it from Excel, or rebuild it from the template"
+)
+
+
+def _not_zip_hint(p: Path) -> str:
     with open(p, "rb") as f:
-        return f.read(8) == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+        head = f.read(512)
+    if not head:
+        return "the file is empty (0 bytes)"
+    if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):  # OLE2: encrypted .xlsx, or old .xls renamed
+        return "it may be password-protected (encrypted workbooks cannot be read: save a copy without a password) or an old .xls workbook renamed (save it as .xlsx)"
+    try:
+        head.decode("utf-8")
+    except UnicodeDecodeError:
+        return "it is not a valid .xlsx file"
+    return "it is a text file (CSV?) named .xlsx, not an Excel workbook: open it in Excel and save as .xlsx, or give a folder of CSV files"
+
+
+def _defused(exc: BaseException | None) -> BaseException | None:
+    """The defusedxml refusal (entities, DTD, external reference) behind an openpyxl error, if any."""
+    from defusedxml import DefusedXmlException
+
+    seen = 0
+    while exc is not None and seen < 20:
+        if isinstance(exc, DefusedXmlException):
+            return exc
+        exc, seen = exc.__cause__ or exc.__context__, seen + 1
+    return None
 
 
 def read_workbook(p: Path) -> dict[str, RawTable]:
@@ -89,6 +127,8 @@ def read_workbook(p: Path) -> dict[str, RawTable]:
     except InputError:
         raise
     except Exception as exc:  # openpyxl raises many types for corrupt files
+        if _defused(exc):
+            raise InputError([Problem(p.name, None, None, _DTD_MESSAGE.format(part="?"))]) from None
         raise InputError(
             [Problem(p.name, None, None, f"cannot open workbook: it is damaged or not a real .xlsx file; re-save it from Excel ({type(exc).__name__}: {exc})")]
         ) from None
@@ -110,11 +150,18 @@ def read_workbook(p: Path) -> dict[str, RawTable]:
             if hasattr(ws, "reset_dimensions"):  # chartsheets have none
                 # The stored size (<dimension>) can be wrong in files from other tools; never trust it.
                 ws.reset_dimensions()
-            rows = [list(r) for r in ws.iter_rows(values_only=True)]
-            header = [("" if v is None else str(v)) for v in rows[0]] if rows else []
-            body = rows[1:]
-            tables[table] = RawTable(table, header, body, list(range(2, 2 + len(body))))
+            rows = ws.iter_rows(values_only=True)
+            first = next(rows, None)
+            header = [("" if v is None else str(v)) for v in first] if first is not None else []
+            body, numbers = [], []
+            for number, r in enumerate(rows, start=2):
+                if any(v is not None for v in r):  # empty (e.g. formatted) rows: not kept, so memory follows the data
+                    body.append(list(r))
+                    numbers.append(number)
+            tables[table] = RawTable(table, header, body, numbers)
     except Exception as exc:  # sheets are parsed lazily: a damaged sheet fails here, not in load_workbook
+        if _defused(exc):
+            raise InputError([Problem(p.name, None, None, _DTD_MESSAGE.format(part=f"sheet {title}"))]) from None
         raise InputError(
             [Problem(p.name, None, None, f"cannot read sheet '{title}': the workbook is damaged; re-save it from Excel ({type(exc).__name__}: {exc})")]
         ) from None
