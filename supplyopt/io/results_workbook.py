@@ -1,0 +1,650 @@
+"""The results workbook: a planner's report of one solved plan, and the machine-readable record
+that `compare`, `map` and `stress` read back.
+
+Sheets, in order:
+
+- `Summary`: title, a warning row when the plan is not proven optimal, then an `item | value`
+  table with every key of `Results.summary` in order (money with thousands separators, gaps as %,
+  times in s); below it, after a blank row, the marker rows `format = supplyopt-results` and
+  `format_version = 1`.
+- `Costs`: the long-form cost table (one row per money term and period), as in `Results`.
+- `CostSummary` (report only): present value by term (rows) and period (columns), a total
+  column, the net present value row, and a bar chart of present value by term.
+- one sheet per remaining table in `Results.tables` order (Refineries, Upgrades, Flows, ...;
+  tables added later are written the same way), header in row 1;
+  `SalesSummary` (report only) follows `Sales`: revenue by node and period, with a chart.
+- `_supplyopt` (hidden): which sheet holds which table, row counts, column dtypes and summary
+  value types, so that `read_results_workbook` gives back equal tables.
+
+Every table sheet has a bold filled header, frozen header row, autofilter, fitted column widths
+and number formats from the column name ('#,##0' for tonnes and USD, '0.0%' for utilisation,
+share and gap). Text is always stored as text, never as a formula (a node named `=HYPERLINK(...)`
+stays text); NaN, inf and None are blank cells. Workbooks whose largest table has more than
+`WRITE_ONLY_ROWS` rows are streamed with openpyxl's write-only mode (same layout).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+import numbers
+import os
+import re
+import zipfile
+from collections.abc import Iterable
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import openpyxl
+import pandas as pd
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE
+from openpyxl.chart import BarChart, Reference
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.utils.exceptions import InvalidFileException
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+
+from supplyopt.errors import InputError, Problem
+from supplyopt.io.atomic import atomic_write
+from supplyopt.results import Results
+
+__all__ = ["FORMAT", "FORMAT_VERSION", "column_format", "read_results_workbook", "write_results_workbook"]
+
+FORMAT = "supplyopt-results"
+FORMAT_VERSION = 1
+SUMMARY = "Summary"
+COSTS = "Costs"
+COST_SUMMARY = "CostSummary"
+SALES = "Sales"
+SALES_SUMMARY = "SalesSummary"
+META = "_supplyopt"
+TITLE = "supplyopt results"
+WRITE_ONLY_ROWS = 50_000  # above this many rows in one table, stream the workbook
+WIDTH_SAMPLE_ROWS = 2_000  # rows looked at to fit a column's width
+MIN_WIDTH, MAX_WIDTH = 8, 50
+_PANDAS_MAJOR = int(pd.__version__.split(".")[0])
+
+MONEY = "#,##0"
+UNIT_PRICE = "#,##0.00"
+TONNES = "#,##0"
+PERCENT = "0.0%"
+GAP = "0.00%"
+SECONDS = '0.00 "s"'
+COUNT = "#,##0"
+
+HEADER_FONT = Font(bold=True, color="FFFFFF")
+HEADER_FILL = PatternFill("solid", fgColor="1F4E78")
+TITLE_FONT = Font(bold=True, size=16, color="1F4E78")
+GOOD_FONT = Font(bold=True, color="006100")
+GOOD_FILL = PatternFill("solid", fgColor="C6EFCE")
+WARN_FONT = Font(bold=True, color="9C5700")
+WARN_FILL = PatternFill("solid", fgColor="FFEB9C")
+NOTE_FONT = Font(italic=True, color="595959")
+TOTAL_FONT = Font(bold=True)
+
+# A text cell starting with one of these is a formula to Excel (or becomes one when edited).
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_RESERVED_SHEETS = (SUMMARY, COST_SUMMARY, SALES_SUMMARY, META, "History")
+
+
+# ---------------------------------------------------------------- number formats
+
+
+def column_format(name: Any) -> str | None:
+    """Excel number format for a result column, from its name (None = General)."""
+    n = str(name).lower()
+    if any(k in n for k in ("utilisation", "utilization", "share", "gap", "probability")):
+        return PERCENT
+    if "usd_per_t" in n:  # unit prices and costs: keep cents
+        return UNIT_PRICE
+    if "usd" in n or n in ("nominal", "value_usd"):
+        return MONEY
+    if n == "t_per_yr" or n.endswith("_t_per_yr") or n.startswith("t_") or n.endswith("_t") or "_t_" in n:
+        return TONNES
+    return None
+
+
+def _summary_format(key: str, value: Any) -> str | None:
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        return None
+    k = key.lower()
+    if "gap" in k:
+        return GAP
+    if k.endswith(("_seconds", "_s")) or k in ("seconds", "time_limit"):
+        return SECONDS
+    if "usd" in k or k in ("objective_value", "best_bound", "npv"):
+        return MONEY
+    if isinstance(value, numbers.Integral):
+        return COUNT
+    return None
+
+
+# ---------------------------------------------------------------- cell values
+
+
+def _plain(v: Any) -> Any:
+    """A value openpyxl can store, or None for a blank cell (None, NaN, inf, NA, NaT)."""
+    if v is None or v is pd.NA or v is pd.NaT:
+        return None
+    if isinstance(v, np.generic):
+        v = v.item()
+    if isinstance(v, bool):
+        return v
+    if isinstance(v, float):
+        return v if math.isfinite(v) else None
+    if isinstance(v, int):
+        return v
+    if isinstance(v, Decimal):
+        return _plain(float(v))
+    if isinstance(v, str):
+        return _text(v)
+    if isinstance(v, pd.Timestamp):
+        v = v.to_pydatetime()
+    if isinstance(v, dt.datetime):
+        return v.astimezone(dt.timezone.utc).replace(tzinfo=None) if v.tzinfo else v
+    if isinstance(v, (dt.date, dt.time)):
+        return v.replace(tzinfo=None) if isinstance(v, dt.time) and v.tzinfo else v
+    if isinstance(v, dt.timedelta):
+        return v.total_seconds()
+    if isinstance(v, numbers.Real):
+        return _plain(float(v))
+    return _text(str(v))
+
+
+def _text(s: str) -> str:
+    # Control characters cannot be stored in a worksheet; Excel's own limit is 32,767 characters.
+    return ILLEGAL_CHARACTERS_RE.sub("\ufffd", s)[:32767]
+
+
+def _needs_guard(s: str) -> bool:
+    """Would openpyxl or Excel take this text for a formula or an error value?"""
+    return s.startswith(_FORMULA_START) or s in ERROR_CODES
+
+
+def _cell(ws, value: Any, number_format: str | None = None, font: Font | None = None, fill: PatternFill | None = None, align: Alignment | None = None):
+    """A value or a styled Cell for ws.append; text is always stored as text, never as a formula."""
+    v = _plain(value)
+    guard = isinstance(v, str) and _needs_guard(v)
+    fmt = number_format if isinstance(v, (int, float)) and not isinstance(v, bool) else None
+    if not (guard or fmt or font or fill or align):
+        return v
+    c = WriteOnlyCell(ws, v)  # a Cell at A1 until appended; works in both workbook modes
+    if isinstance(v, str):
+        c.data_type = "s"  # openpyxl makes '=...' a formula and '#N/A' an error: neither
+        if guard:
+            c.quotePrefix = True  # Excel keeps it text even when the planner edits the cell
+    if fmt:
+        c.number_format = fmt
+    if font:
+        c.font = font
+    if fill:
+        c.fill = fill
+    if align:
+        c.alignment = align
+    return c
+
+
+def _display_len(v: Any, fmt: str | None) -> int:
+    v = _plain(v)
+    if v is None:
+        return 0
+    if isinstance(v, str):
+        return max(len(line) for line in v.split("\n"))
+    if isinstance(v, bool):
+        return 5
+    if isinstance(v, (int, float)):
+        if fmt in (MONEY, TONNES, COUNT):
+            return len(f"{v:,.0f}")
+        if fmt == UNIT_PRICE:
+            return len(f"{v:,.2f}")
+        if fmt in (PERCENT, GAP):
+            return len(f"{v * 100:.2f}%")
+        if fmt == SECONDS:
+            return len(f"{v:.2f} s")
+        return min(len(repr(v)), 12)
+    return len(str(v))
+
+
+def _width(header: Any, values: Iterable[Any], fmt: str | None) -> float:
+    longest = max([_display_len(v, fmt) for v in values] or [0])
+    return float(min(MAX_WIDTH, max(MIN_WIDTH, longest + 2, len(str(header)) + 4)))  # +4: filter arrow
+
+
+# ---------------------------------------------------------------- sheets
+
+
+def _sheet_name(name: str, used: set[str]) -> str:
+    """A valid, unused Excel sheet name for a table (31 characters, no []:*?/\\)."""
+    base = "".join("_" if ch in "[]:*?/\\" else ch for ch in _text(str(name))).strip("'") or "Table"
+    base = base[:31]
+    cand, i = base, 2
+    while cand.lower() in used:
+        suffix = f" ({i})"
+        cand, i = base[: 31 - len(suffix)] + suffix, i + 1
+    used.add(cand.lower())
+    return cand
+
+
+def _style_header(ws, row: list[Any]) -> list[Any]:
+    return [_cell(ws, h, font=HEADER_FONT, fill=HEADER_FILL) for h in row]
+
+
+def _frame(table: Any) -> tuple[pd.DataFrame, list[tuple[str, bool]]]:
+    """The table as a flat DataFrame plus its index levels as (written column, was unnamed)."""
+    df = table if isinstance(table, pd.DataFrame) else pd.DataFrame(table)
+    if isinstance(df.index, pd.RangeIndex) and df.index.start == 0 and df.index.step == 1 and df.index.name is None:
+        return df, []
+    names = list(df.index.names)
+    flat = df.reset_index()
+    written = [str(c) for c in flat.columns[: len(names)]]
+    return flat, [(w, n is None) for w, n in zip(written, names)]
+
+
+def _write_table(ws, df: pd.DataFrame) -> None:
+    """Header in row 1 (bold, filled, frozen, filtered), one row per record, formats by column."""
+    cols = list(df.columns)
+    fmts = [column_format(c) for c in cols]
+    sample = df.head(WIDTH_SAMPLE_ROWS)
+    for j, c in enumerate(cols, 1):
+        ws.column_dimensions[get_column_letter(j)].width = _width(c, sample.iloc[:, j - 1].tolist(), fmts[j - 1])
+    ws.freeze_panes = "A2"
+    if cols:
+        ref = f"A1:{get_column_letter(len(cols))}{len(df) + 1}"
+        ws.auto_filter.ref = ref
+        if isinstance(ws, WriteOnlyWorksheet):
+            # openpyxl writes a sheet's <dimension> only when the sheet can calculate it; a streamed
+            # sheet cannot, and without it every read-only reader parses the whole sheet twice.
+            ws.calculate_dimension = lambda: ref
+    ws.append(_style_header(ws, [str(c) for c in cols]))
+    columns = [df.iloc[:, j].tolist() for j in range(len(cols))]
+    for row in zip(*columns):
+        ws.append([_cell(ws, v, f) for v, f in zip(row, fmts)])
+
+
+def _not_optimal_note(summary: dict[str, Any]) -> tuple[str, str] | None:
+    """(headline, explanation) when the summary's status is not 'optimal'."""
+    status = summary.get("status")
+    if status is None or status == "optimal":
+        return None
+    gap = summary.get("gap")
+    if isinstance(gap, numbers.Real) and not isinstance(gap, bool) and math.isfinite(gap):
+        head = f"NOT PROVEN OPTIMAL: gap {gap * 100:.1f} %"
+        why = f"The best possible plan may be up to {gap * 100:.1f} % better than this one."
+    else:
+        head, why = "NOT PROVEN OPTIMAL: gap unknown", "How far this plan is from the best possible one is unknown."
+    return head, f"HiGHS stopped (status: {status}) before proving this plan is the best. {why} A longer --time-limit may close the gap."
+
+
+def _summary_type(v: Any) -> tuple[str, Any]:
+    """(type tag, value to write) for a summary value; the reader undoes it with the tag."""
+    v0 = v.item() if isinstance(v, np.generic) else v
+    if v0 is None:
+        return "none", None
+    if isinstance(v0, bool):
+        return "bool", v0
+    if isinstance(v0, numbers.Integral):
+        return "int", int(v0)
+    if isinstance(v0, numbers.Real):
+        return "float", float(v0)
+    if isinstance(v0, str):
+        return "str", v0
+    if isinstance(v0, (dt.datetime, pd.Timestamp)):
+        return "datetime", v0
+    if isinstance(v0, dt.date):
+        return "date", v0
+    if isinstance(v0, (list, tuple, dict)):
+        return "json", json.dumps(v0, default=str)
+    return "str", str(v0)
+
+
+def _write_summary(ws, summary: dict[str, Any]) -> None:
+    items = [(str(k), *_summary_type(v)) for k, v in summary.items()]
+    ws.column_dimensions["A"].width = _width("item", [TITLE[:20]] + [k for k, _, _ in items], None)
+    ws.column_dimensions["B"].width = max(24.0, _width("value", [w for k, _, w in items], None))
+    ws.freeze_panes = "A5"
+    ws.auto_filter.ref = f"A4:B{4 + len(items)}"
+    ws.append([_cell(ws, TITLE, font=TITLE_FONT)])
+    note = _not_optimal_note(summary)
+    ws.append([_cell(ws, note[0], font=WARN_FONT, fill=WARN_FILL), _cell(ws, None, fill=WARN_FILL)] if note else [])
+    ws.append([_cell(ws, note[1], font=NOTE_FONT)] if note else [])
+    ws.append(_style_header(ws, ["item", "value"]))
+    for key, _tag, value in items:
+        if key == "status":
+            good = value == "optimal"
+            ws.append([_cell(ws, key, font=TOTAL_FONT), _cell(ws, value, font=GOOD_FONT if good else WARN_FONT, fill=GOOD_FILL if good else WARN_FILL)])
+        else:
+            ws.append([_cell(ws, key), _cell(ws, value, _summary_format(key, value), align=Alignment(horizontal="right"))])
+    ws.append([])
+    ws.append([_cell(ws, "format", font=NOTE_FONT), _cell(ws, FORMAT, font=NOTE_FONT)])
+    ws.append([_cell(ws, "format_version", font=NOTE_FONT), _cell(ws, FORMAT_VERSION, font=NOTE_FONT)])
+
+
+def _ordered(values: Iterable[Any]) -> list[Any]:
+    return list(dict.fromkeys(v for v in values if _plain(v) is not None))
+
+
+def _bar_chart(title: str, horizontal: bool, y_title: str, n_categories: int, n_series: int) -> BarChart:
+    """A native Excel bar chart (horizontal bars when `horizontal`), sized to its categories."""
+    ch = BarChart()
+    ch.type = "bar" if horizontal else "col"
+    ch.grouping = "clustered"
+    ch.title = title
+    ch.y_axis.title = y_title
+    ch.y_axis.number_format = MONEY
+    ch.x_axis.delete = False  # openpyxl >= 3.1 hides axes unless told not to
+    ch.y_axis.delete = False
+    bars = n_categories * max(1, n_series)
+    if horizontal:
+        ch.width, ch.height = 22.0, max(7.5, min(40.0, 3.0 + 0.7 * bars))
+        ch.x_axis.scaling.orientation = "maxMin"  # first term at the top, as in the table
+        ch.y_axis.crosses = "max"  # ... with the value axis still at the bottom
+        ch.x_axis.tickLblPos = "low"  # term labels left of the plot, clear of negative bars
+    else:
+        ch.width, ch.height = max(16.0, min(60.0, 4.0 + 0.6 * bars)), 9.0
+    if n_series == 1:
+        ch.legend = None
+    return ch
+
+
+def _print_on_one_page(ws) -> None:
+    """Report sheets print landscape, one page wide (table and chart together)."""
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+
+
+def _write_cost_summary(ws, costs: pd.DataFrame) -> bool:
+    """Present value by term × period, total column, NPV row and a bar chart; False if not possible."""
+    need = {"term", "period", "present_value_usd"}
+    if not need <= set(costs.columns) or costs.empty:
+        return False
+    terms = _ordered(costs["term"])
+    periods = _ordered(costs["period"])
+    pv = pd.to_numeric(costs["present_value_usd"], errors="coerce").fillna(0.0)
+    cell_pv: dict[tuple, float] = {}
+    for t, p, v in zip(costs["term"], costs["period"], pv):
+        cell_pv[(t, p)] = cell_pv.get((t, p), 0.0) + float(v)
+    first = costs.drop_duplicates("term").set_index("term")
+    label = first["label"].to_dict() if "label" in costs.columns else {}
+    kind = first["kind"].to_dict() if "kind" in costs.columns else {}
+    header = ["term", "label", "kind"] + [f"PV {p}" for p in periods] + ["Total PV (USD)"]
+    rows = []
+    for t in terms:
+        per = [cell_pv.get((t, p), 0.0) for p in periods]
+        rows.append([t, label.get(t, t), kind.get(t)] + per + [sum(per)])
+    totals = [sum(r[3 + i] for r in rows) for i in range(len(periods))]
+    total_row = ["total", "Net present value", None] + totals + [sum(totals)]
+    for j, h in enumerate(header):
+        ws.column_dimensions[get_column_letter(j + 1)].width = _width(h, [r[j] for r in rows + [total_row]], MONEY if j >= 3 else None)
+    ws.freeze_panes = "A2"
+    last_col = get_column_letter(len(header))
+    ws.auto_filter.ref = f"A1:{last_col}{len(rows) + 1}"
+    ws.append(_style_header(ws, header))
+    for r in rows:
+        ws.append([_cell(ws, v, MONEY) for v in r])
+    ws.append([_cell(ws, v, MONEY, font=TOTAL_FONT) for v in total_row])
+    ws.append([])
+    ws.append([_cell(ws, "Present values in USD, discounted to the start of the plan; revenue is positive, costs negative.", font=NOTE_FONT)])
+
+    chart = _bar_chart("Net present value by term (USD)", True, "present value (USD)", len(rows), 1)
+    total_col = len(header)
+    chart.add_data(Reference(ws, min_col=total_col, max_col=total_col, min_row=1, max_row=len(rows) + 1), titles_from_data=True)
+    chart.set_categories(Reference(ws, min_col=2, max_col=2, min_row=2, max_row=len(rows) + 1))
+    ws.add_chart(chart, f"{get_column_letter(total_col + 2)}2")
+    _print_on_one_page(ws)
+    return True
+
+
+def _write_sales_summary(ws, sales: pd.DataFrame) -> bool:
+    """Sales revenue by node × period with a column chart; False if the table does not allow it."""
+    need = {"node", "period", "revenue_usd_per_yr"}
+    if not need <= set(sales.columns) or sales.empty:
+        return False
+    df = sales.assign(_rev=pd.to_numeric(sales["revenue_usd_per_yr"], errors="coerce").fillna(0.0))
+    nodes, periods = _ordered(df["node"]), _ordered(df["period"])
+    if not nodes or not periods:
+        return False
+    n_scen = df["scenario"].nunique() if "scenario" in df.columns else 1
+    total: dict[tuple, float] = {}
+    for n, p, v in zip(df["node"], df["period"], df["_rev"]):
+        total[(n, p)] = total.get((n, p), 0.0) + float(v) / max(n_scen, 1)
+    header = ["node"] + [str(p) for p in periods]  # no total: rates per year of periods of unequal length do not add
+    rows = [[n] + [total.get((n, p), 0.0) for p in periods] for n in nodes]
+    for j, h in enumerate(header):
+        ws.column_dimensions[get_column_letter(j + 1)].width = _width(h, [r[j] for r in rows], MONEY if j else None)
+    ws.freeze_panes = "A2"
+    ws.auto_filter.ref = f"A1:{get_column_letter(len(header))}{len(rows) + 1}"
+    ws.append(_style_header(ws, header))
+    for r in rows:
+        ws.append([_cell(ws, v, MONEY) for v in r])
+    ws.append([])
+    note = "Sales revenue in USD per year by node (columns: periods), summed over commodities"
+    note += f"; mean over {n_scen} scenarios (unweighted)." if n_scen > 1 else "."
+    ws.append([_cell(ws, note, font=NOTE_FONT)])
+
+    chart = _bar_chart("Sales revenue by node and period (USD/yr)", False, "revenue (USD/yr)", len(rows), len(periods))
+    chart.add_data(Reference(ws, min_col=2, max_col=1 + len(periods), min_row=1, max_row=len(rows) + 1), titles_from_data=True)
+    chart.set_categories(Reference(ws, min_col=1, max_col=1, min_row=2, max_row=len(rows) + 1))
+    ws.add_chart(chart, f"A{len(rows) + 5}")  # below the note, whatever the number of periods
+    _print_on_one_page(ws)
+    return True
+
+
+def _write_meta(ws, summary_types: list[tuple[str, str]], tables: list[tuple[str, str, pd.DataFrame, list[tuple[str, bool]]]]) -> None:
+    ws.sheet_state = "hidden"
+    ws.append(["kind", "name", "sheet", "column", "dtype", "rows", "blank"])
+    ws.append([_cell(ws, "format"), _cell(ws, FORMAT), None, None, None, FORMAT_VERSION])
+    for key, tag in summary_types:
+        ws.append([_cell(ws, "summary"), _cell(ws, key), None, None, _cell(ws, tag)])
+    for name, sheet, df, index in tables:
+        ws.append([_cell(ws, "table"), _cell(ws, name), _cell(ws, sheet), None, None, len(df)])
+        idx = dict(index)
+        for j, c in enumerate(df.columns):
+            col = df.iloc[:, j]
+            role = ("index_unnamed" if idx[str(c)] else "index") if str(c) in idx else "column"
+            ws.append([_cell(ws, role), _cell(ws, name), _cell(ws, sheet), _cell(ws, str(c)), _cell(ws, str(col.dtype)), None, _blank_means(col)])
+
+
+def _blank_means(col: pd.Series) -> str | None:
+    """'empty' when the column's blank cells were empty strings (Excel cannot store ''), else None."""
+    if col.dtype.kind not in "OSU" and str(col.dtype) not in ("str", "string"):
+        return None
+    empty = col.map(lambda v: isinstance(v, str) and v == "")
+    return "empty" if empty.any() and not col[~empty].isna().any() else None
+
+
+def _build(results: Results, out: Path) -> None:
+    tables = {str(k): _frame(v) for k, v in results.tables.items()}
+    write_only = max((len(df) for df, _ in tables.values()), default=0) > WRITE_ONLY_ROWS
+    wb = openpyxl.Workbook(write_only=write_only)
+    if not write_only:
+        wb.remove(wb.active)
+    used = {s.lower() for s in _RESERVED_SHEETS}
+
+    ws = wb.create_sheet(SUMMARY)
+    _write_summary(ws, dict(results.summary))
+
+    order = ([COSTS] if COSTS in tables else []) + [k for k in tables if k != COSTS]
+    written = []
+    for name in order:
+        df, index = tables[name]
+        sheet = _sheet_name(name, used)
+        ws = wb.create_sheet(sheet)
+        _write_table(ws, df)
+        written.append((name, sheet, df, index))
+        if name == COSTS:
+            report = wb.create_sheet(COST_SUMMARY)
+            if not _write_cost_summary(report, df):
+                wb.remove(report)
+        elif name == SALES:
+            report = wb.create_sheet(SALES_SUMMARY)
+            if not _write_sales_summary(report, df):
+                wb.remove(report)
+
+    summary_types = [(str(k), _summary_type(v)[0]) for k, v in results.summary.items()]
+    _write_meta(wb.create_sheet(META), summary_types, written)
+    wb.save(out)
+
+
+def write_results_workbook(results: Results, path: str | os.PathLike, *, overwrite: bool = False, protect: Iterable[str | os.PathLike] = ()) -> Path:
+    """Write `results` to an .xlsx workbook at `path` (atomically) and return the path.
+
+    Raises OutputError when `path` exists and `overwrite` is False, or is one of `protect`."""
+    return atomic_write(Path(path), lambda tmp: _build(results, tmp), overwrite=overwrite, protect=protect)
+
+
+# ---------------------------------------------------------------- reader
+
+
+def _not_ours(path: Path, why: str) -> InputError:
+    return InputError([Problem(str(path), None, None, f"not a supplyopt results workbook: {why}")])
+
+
+def _summary_value(v: Any, tag: str | None) -> Any:
+    try:
+        if tag == "none":
+            return None
+        if tag == "float":
+            return float("nan") if v is None else float(v)
+        if tag == "int":
+            return None if v is None else int(v)
+        if tag == "bool":
+            return None if v is None else bool(v)
+        if tag == "str":
+            return "" if v is None else str(v)
+        if tag == "json":
+            return None if v is None else json.loads(v)
+        if tag == "date" and isinstance(v, dt.datetime):
+            return v.date()
+    except (TypeError, ValueError):
+        pass
+    return v
+
+
+def _read_summary(path: Path, ws) -> tuple[dict[str, Any], dict[str, Any]]:
+    """(summary items in order, marker items) from the Summary sheet."""
+    rows = [tuple(r[:2]) + (None,) * (2 - len(r[:2])) for r in ws.iter_rows(min_col=1, max_col=2, values_only=True)]
+    try:
+        start = next(i for i, r in enumerate(rows[:20]) if r == ("item", "value")) + 1
+    except StopIteration:
+        raise _not_ours(path, "its Summary sheet has no 'item | value' header") from None
+    summary: dict[str, Any] = {}
+    i = start
+    while i < len(rows) and rows[i][0] is not None:
+        summary[str(rows[i][0])] = rows[i][1]
+        i += 1
+    marker = {str(k): v for k, v in rows[i:] if k is not None}
+    return summary, marker
+
+
+def _read_meta(path: Path, ws):
+    summary_types: dict[str, str] = {}
+    tables: dict[str, dict] = {}
+    for r in ws.iter_rows(min_row=2, max_col=7, values_only=True):
+        kind, name, sheet, column, dtype, nrows, blank = tuple(r) + (None,) * (7 - len(r))
+        if kind == "summary":
+            summary_types[str(name)] = dtype
+        elif kind == "table":
+            tables[str(name)] = {"sheet": str(sheet), "rows": int(nrows or 0), "columns": [], "dtypes": {}, "empty": set(), "index": []}
+        elif kind in ("column", "index", "index_unnamed") and str(name) in tables:
+            t = tables[str(name)]
+            col = "" if column is None else str(column)
+            t["columns"].append(col)
+            t["dtypes"][col] = dtype
+            if blank == "empty":
+                t["empty"].add(col)
+            if kind != "column":
+                t["index"].append((col, kind == "index_unnamed"))
+    return summary_types, tables
+
+
+def _restore(series: pd.Series, dtype: str | None) -> pd.Series:
+    """The column with the dtype it was written with, when the cells allow it."""
+    if not dtype or dtype == "object":
+        return series
+    if dtype == "str" and _PANDAS_MAJOR < 3:
+        return series  # pandas 3's string dtype; pandas 2 keeps text as object
+    if re.fullmatch(r"u?int\d+|bool", dtype) and series.isna().any():
+        return series  # a blank cell in an integer/bool column (edited by hand?): keep what is there
+    try:
+        return series.astype(dtype)
+    except (TypeError, ValueError):
+        return series
+
+
+def _read_table(path: Path, ws, info: dict) -> pd.DataFrame:
+    header = None
+    rows = []
+    n_expected = info["rows"]
+    for r in ws.iter_rows(values_only=True):
+        if header is None:
+            header = ["" if h is None else str(h) for h in r]
+            while header and header[-1] == "":
+                header.pop()
+            continue
+        if len(rows) >= n_expected:
+            break
+        rows.append(r)
+    header = header or []
+    width = len(header)
+    rows = [tuple(r[:width]) + (None,) * (width - len(r[:width])) for r in rows]
+    rows += [(None,) * width] * (n_expected - len(rows))
+    expected = info["columns"]
+    if expected and header != expected:
+        missing = [c for c in expected if c not in header]
+        if missing:
+            raise InputError([Problem(f"{path} sheet {ws.title}", 1, c, "column missing from the results table") for c in missing])
+    df = pd.DataFrame(rows, columns=header) if rows else pd.DataFrame({c: pd.Series([], dtype=object) for c in header})
+    if expected:
+        df = df[[c for c in expected if c in header] + [c for c in header if c not in expected]]
+    for j, c in enumerate(df.columns):
+        col = df.iloc[:, j]
+        if c in info["empty"]:
+            col = col.map(lambda v: "" if v is None else v)
+        df.isetitem(j, _restore(col, info["dtypes"].get(c)))
+    if info["index"]:
+        names = [c for c, _ in info["index"]]
+        df = df.set_index(names)
+        df.index.names = [None if unnamed else c for c, unnamed in info["index"]]
+    return df
+
+
+def read_results_workbook(path: str | os.PathLike) -> Results:
+    """Results (summary and every table) from a workbook written by `write_results_workbook`.
+
+    Raises InputError naming the file when it is missing, not a workbook, or not a supplyopt
+    results workbook. The report-only sheets (CostSummary, SalesSummary) and charts are skipped."""
+    p = Path(path)
+    if not p.is_file():
+        raise InputError([Problem(str(p), None, None, "file not found" if not p.exists() else "is a folder, not a results workbook")])
+    try:
+        wb = openpyxl.load_workbook(p, read_only=True, data_only=True)
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError, SyntaxError) as exc:  # SyntaxError: XML ParseError
+        raise _not_ours(p, f"cannot be opened as an .xlsx workbook ({type(exc).__name__}: {exc})") from exc
+    try:
+        if SUMMARY not in wb.sheetnames:
+            raise _not_ours(p, "it has no Summary sheet")
+        raw_summary, marker = _read_summary(p, wb[SUMMARY])
+        if marker.get("format") != FORMAT:
+            raise _not_ours(p, f"its Summary sheet lacks the 'format = {FORMAT}' marker")
+        version = marker.get("format_version")
+        if not isinstance(version, int) or version > FORMAT_VERSION:
+            raise _not_ours(p, f"format_version {version!r} is not one this supplyopt reads (up to {FORMAT_VERSION}); update supplyopt")
+        if META not in wb.sheetnames:
+            raise _not_ours(p, f"its hidden '{META}' sheet is missing (was the workbook re-saved by another program?)")
+        summary_types, table_info = _read_meta(p, wb[META])
+        summary = {k: _summary_value(v, summary_types.get(k)) for k, v in raw_summary.items()}
+        missing = [info["sheet"] for info in table_info.values() if info["sheet"] not in wb.sheetnames]
+        if missing:
+            raise InputError([Problem(str(p), None, None, f"results sheet '{s}' is missing") for s in missing])
+        tables = {name: _read_table(p, wb[info["sheet"]], info) for name, info in table_info.items()}
+    except (zipfile.BadZipFile, SyntaxError, EOFError) as exc:  # sheets are parsed lazily: a damaged one fails here
+        raise InputError([Problem(str(p), None, None, f"the workbook is damaged ({type(exc).__name__}: {exc})")]) from exc
+    finally:
+        wb.close()
+    return Results(tables, summary, None, {"source": str(p), "format_version": version})
