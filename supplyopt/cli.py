@@ -123,6 +123,10 @@ def _solve(input, output, force, time_limit, gap, threads, seed, log) -> int:
     from supplyopt.solve import SolveOptions
 
     out = output or _default_output(input, None)
+    if out.resolve() == input.resolve():
+        from supplyopt.errors import OutputError
+
+        raise OutputError(f"refusing to overwrite the input workbook {input}: choose another -o.")
     if out.exists() and not force:
         from supplyopt.errors import OutputError
 
