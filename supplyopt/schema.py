@@ -61,6 +61,8 @@ class Column:
 def describe_default(col: Column) -> str:
     if col.default is None:
         return "none" if col.name != "period" else "every period"
+    if col.default == "":
+        return "empty"
     if isinstance(col.default, float) and math.isinf(col.default):
         return "unlimited"
     if isinstance(col.default, bool):
