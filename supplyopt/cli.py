@@ -13,7 +13,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from supplyopt.errors import EXIT_NOT_OPTIMAL, EXIT_OK, InputError, SupplyoptError
+from supplyopt.errors import EXIT_NOT_OPTIMAL, EXIT_OK, InfeasibleError, InputError, SupplyoptError
 
 app = typer.Typer(
     add_completion=False,
@@ -117,7 +117,6 @@ def solve(
 
 def _solve(input, output, force, time_limit, gap, threads, seed, log) -> int:
     from supplyopt.io.read import read_input
-    from supplyopt.io.results_workbook import write_results_workbook
     from supplyopt.pipeline import provenance, run_solve
     from supplyopt.progress import SolveProgress
     from supplyopt.solve import SolveOptions
@@ -137,19 +136,56 @@ def _solve(input, output, force, time_limit, gap, threads, seed, log) -> int:
         progress.done(f"Read {input}: {len(inst['Nodes'])} nodes, {len(inst['Corridors'])} corridors, {len(inst.periods)} periods")
         options = SolveOptions(time_limit=time_limit, mip_gap=gap, threads=threads, seed=seed, log=progress.log_sink())
         progress.stage("Building model and solving with HiGHS")
-        with _interrupt_without_plan():
-            run = run_solve(inst, options, on_stage=progress.done, metadata=provenance(inst, options))
+        meta = provenance(inst, options)
+        try:
+            with _interrupt_without_plan():
+                run = run_solve(inst, options, on_stage=progress.done, metadata=meta)
+        except InfeasibleError as exc:
+            _write_diagnosis(exc, meta, out, force, input)
+            raise
     results = run.results
     assert results is not None  # run_solve raises when there is no plan
     _mark_status(run, gap)
-    path = write_results_workbook(results, out, overwrite=force, protect=[input])
+    path, map_path = _write_plan(results, out, force, input)
     print_summary(results)
-    console.print(f"Results written: [bold]{path}[/]")
+    console.print(f"Results written: [bold]{path}[/]" + (f" (map: {map_path})" if map_path else ""))
     if not run.report.proven_optimal:
         gap_txt = f"{run.report.gap:.2%}" if run.report.gap is not None else "unknown"
         console.print(f"[bold yellow]Not proven optimal[/] (stopped: {run.report.termination}; gap {gap_txt}). The plan is the best found.")
         return EXIT_NOT_OPTIMAL
     return EXIT_OK
+
+
+def _write_plan(results, out: Path, force: bool, input: Path) -> tuple[Path, Path | None]:
+    """Network map PNG beside the workbook (also embedded in it), then the workbook itself.
+    An existing map is kept unless --force; a plan without coordinates gets no map."""
+    from supplyopt.io.results_workbook import write_results_workbook
+    from supplyopt.report import MapError, draw_map
+
+    png = out.with_name(out.stem + "_map.png")
+    map_path = None
+    if png.exists() and not force:
+        err.print(f"[yellow]Note:[/] {png} exists and was kept (use --force to redraw it).", highlight=False)
+    else:
+        try:
+            map_path = draw_map(results, png)
+            results.extra["map_png"] = str(map_path)
+        except MapError as exc:
+            err.print(f"[yellow]No map:[/] {exc}", highlight=False)
+    return write_results_workbook(results, out, overwrite=force, protect=[input]), map_path
+
+
+def _write_diagnosis(exc, meta: dict, out: Path, force: bool, input: Path) -> None:
+    """An infeasible solve still leaves a workbook: Summary (status infeasible) and Diagnosis."""
+    from supplyopt.io.results_workbook import write_results_workbook
+    from supplyopt.results import Results
+
+    diagnosis = getattr(exc, "diagnosis", None)
+    if diagnosis is None:
+        return
+    summary = {"status": "infeasible", "diagnosis": "see the Diagnosis sheet", **meta}
+    path = write_results_workbook(Results({"Diagnosis": diagnosis.table()}, summary), out, overwrite=force, protect=[input])
+    err.print(f"Diagnosis written: {path}", highlight=False)
 
 
 _INTERRUPTED = "interrupted (Ctrl-C)"  # SolveReport.termination after Ctrl-C (supplyopt.solve)
@@ -360,7 +396,6 @@ def _solve_scenarios(input, scenarios, output, force, time_limit, gap, threads, 
     from supplyopt.compare import input_schema_id
     from supplyopt.errors import InfeasibleError, SolverError
     from supplyopt.io.read import read_input
-    from supplyopt.io.results_workbook import write_results_workbook
     from supplyopt.pipeline import provenance, run_solve
     from supplyopt.progress import SolveProgress
     from supplyopt.scenarios import apply_scenario, resolve_scenarios
@@ -397,7 +432,7 @@ def _solve_scenarios(input, scenarios, output, force, time_limit, gap, threads, 
         results = run.results
         assert results is not None
         _mark_status(run, gap)
-        path = write_results_workbook(results, outs[name], overwrite=force, protect=[input])
+        path, _map = _write_plan(results, outs[name], force, input)
         s = results.summary
         done.append((name, s["status"], s["npv_usd"], s["refineries_open"], str(path)))
         codes.append(EXIT_OK if run.report.proven_optimal else EXIT_NOT_OPTIMAL)

@@ -40,6 +40,14 @@ def format_tonnes(t: float) -> str:
     return f"{t:,.0f} t"
 
 
+def short_label(node: str, name: object) -> str:
+    """A node's name up to its first bracket or semicolon, at most 24 characters (else its code)."""
+    if not isinstance(name, str) or not name.strip():
+        return node
+    text = name.split("(")[0].split(";")[0].strip() or node
+    return text if len(text) <= 24 else text[:23] + "…"
+
+
 class MapError(SupplyoptError):
     """The results hold nothing to draw (no coordinates), or the period asked for is unknown."""
 
@@ -78,6 +86,8 @@ def draw_map(results: Results, path: str | Path, period: str | None = None, titl
     max_flow = float(moved.max()) if len(moved) else 0.0
     max_risk = float(corridors["max_risk_score"].max()) if len(corridors) else 0.0
     cmap = plt.get_cmap("RdYlGn_r")
+    # Label only the busiest corridors (at most 15) so the map stays readable at A4.
+    label_floor = float(moved.sort_values(ascending=False).iloc[min(14, len(moved) - 1)]) if len(moved) else 0.0
 
     fig, ax = plt.subplots(figsize=(11.69, 8.27), dpi=150)
     for r in corridors.itertuples():
@@ -89,6 +99,8 @@ def draw_map(results: Results, path: str | Path, period: str | None = None, titl
         if t > 0:
             width = 1.0 + 9.0 * math.sqrt(t / max_flow)
             ax.plot([x0, x1], [y0, y1], MODE_STYLE.get(r.mode, "-"), color=colour, lw=width, alpha=0.85, solid_capstyle="round", zorder=2)
+            if t < label_floor:
+                continue
             ax.annotate(
                 f"{r.corridor}\n{format_tonnes(t)}",
                 ((x0 + x1) / 2, (y0 + y1) / 2),
@@ -112,7 +124,9 @@ def draw_map(results: Results, path: str | Path, period: str | None = None, titl
         if n in pos:
             ax.scatter(*pos[n], marker="*", s=420, c="#d7191c", edgecolors="black", linewidths=0.8, zorder=6)
     for r in nodes.itertuples():
-        label = r.name if isinstance(r.name, str) and r.name else r.node
+        if kinds.get(r.node) == "refinery" and r.node not in opened:
+            continue  # candidate sites sit at ports or junctions: their labels would overprint
+        label = short_label(r.node, r.name)
         weight = "bold" if r.node in opened or kinds.get(r.node) == "port" else "normal"
         ax.annotate(label, pos[r.node], xytext=(4, 4), textcoords="offset points", fontsize=7, weight=weight, zorder=7)
 
@@ -156,7 +170,7 @@ def _legend(ax, cmap, max_risk: float, max_flow: float, any_opened: bool) -> Non
     if max_risk > 0:
         handles.append(Line2D([], [], color=cmap(0.0), lw=3, label="low risk"))
         handles.append(Line2D([], [], color=cmap(1.0), lw=3, label=f"high risk (score {max_risk:g})"))
-    ax.legend(handles=handles, loc="lower left", fontsize=7, framealpha=0.9, ncol=2)
+    ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=7, framealpha=0.9, borderaxespad=0.0)
 
 
 def _scale_bar(ax, nodes: pd.DataFrame) -> None:

@@ -42,7 +42,7 @@ import openpyxl
 import pandas as pd
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE
-from openpyxl.chart import BarChart, Reference
+from openpyxl.chart import BarChart, LineChart, Reference
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
@@ -88,7 +88,9 @@ TOTAL_FONT = Font(bold=True)
 
 # A text cell starting with one of these is a formula to Excel (or becomes one when edited).
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-_RESERVED_SHEETS = (SUMMARY, COST_SUMMARY, SALES_SUMMARY, META, "History")
+CHARTS = "Charts"
+MAP = "Map"
+_RESERVED_SHEETS = (SUMMARY, COST_SUMMARY, SALES_SUMMARY, META, "History", CHARTS, MAP)
 
 
 # ---------------------------------------------------------------- number formats
@@ -486,9 +488,110 @@ def _build(results: Results, out: Path) -> None:
             if not _write_sales_summary(report, df):
                 wb.remove(report)
 
+    charts = wb.create_sheet(CHARTS)
+    if not _write_charts(charts, results.tables):
+        wb.remove(charts)
+    png = results.extra.get("map_png")
+    if png and Path(png).exists():
+        _write_map(wb.create_sheet(MAP), Path(png))
     summary_types = [(str(k), _summary_type(v)[0]) for k, v in results.summary.items()]
     _write_meta(wb.create_sheet(META), summary_types, written)
     wb.save(out)
+
+
+def _base_rows(df: pd.DataFrame) -> pd.DataFrame:
+    """The undisrupted case of a table with a scenario column (all rows otherwise)."""
+    if "scenario" in df.columns and (df["scenario"] == "base").any():
+        return df[df["scenario"] == "base"]
+    return df
+
+
+def _pivot_block(ws, start_row: int, title: str, index_name: str, index: list, columns: list, values: dict, fmt: str) -> tuple[int, int]:
+    """Write a small pivot (title row, header, rows) at start_row; returns (header row, last row).
+    Rows are appended (write-only sheets allow nothing else), so blank rows pad up to start_row."""
+    written = getattr(ws, "_supplyopt_rows", 0)
+    for _ in range(start_row - 1 - written):
+        ws.append([])
+    ws._supplyopt_rows = start_row + 1 + len(index)
+    ws.append([_cell(ws, title, font=Font(bold=True, size=12))])
+    ws.append(_style_header(ws, [index_name] + [str(c) for c in columns]))
+    for i in index:
+        ws.append([_cell(ws, i)] + [_cell(ws, values.get((i, c), 0.0), fmt) for c in columns])
+    return start_row + 1, start_row + 1 + len(index)
+
+
+def _write_charts(ws, tables: dict[str, Any]) -> bool:
+    """Native Excel charts of the plan (undisrupted case): exports by port and product over time,
+    refinery utilisation over time, risk exposure by corridor. Data blocks sit left of each chart."""
+    row = 1
+    made = False
+    ws.column_dimensions["A"].width = 28
+    sales = tables.get(SALES)
+    if isinstance(sales, pd.DataFrame) and len(sales):
+        df = _base_rows(sales)
+        df = df[pd.to_numeric(df["t_per_yr"], errors="coerce").fillna(0) > 0]
+        if len(df):
+            periods = _ordered(df["period"])
+            series = _ordered(df["node"].astype(str) + " / " + df["commodity"].astype(str))
+            vals = {}
+            for n, c, p, t in zip(df["node"], df["commodity"], df["period"], df["t_per_yr"]):
+                vals[(p, f"{n} / {c}")] = vals.get((p, f"{n} / {c}"), 0.0) + float(t)
+            head, last = _pivot_block(ws, row, "Exports by port and product (t/yr)", "period", periods, series, vals, MONEY)
+            ch = _bar_chart("Exports by port and product (t/yr)", False, "t/yr", len(periods), 1)
+            ch.grouping, ch.overlap, ch.legend = "stacked", 100, ch.legend or None
+            from openpyxl.chart.legend import Legend
+
+            ch.legend = Legend()
+            ch.add_data(Reference(ws, min_col=2, max_col=1 + len(series), min_row=head, max_row=last), titles_from_data=True)
+            ch.set_categories(Reference(ws, min_col=1, min_row=head + 1, max_row=last))
+            ch.y_axis.number_format = MONEY
+            ws.add_chart(ch, f"{get_column_letter(len(series) + 3)}{row}")
+            row = max(last + 3, row + 20)
+            made = True
+    ref = tables.get("Refineries")
+    if isinstance(ref, pd.DataFrame) and len(ref) and "utilisation" in ref.columns:
+        used = ref[ref["open"] == 1]
+        if len(used):
+            periods, sites = _ordered(ref["period"]), _ordered(used["site"])
+            vals = {(p, j): float(u or 0.0) if u == u else 0.0 for j, p, u in zip(ref["site"], ref["period"], ref["utilisation"])}
+            head, last = _pivot_block(ws, row, "Refinery utilisation (input ÷ capacity)", "period", periods, sites, vals, "0.0%")
+            ch = LineChart()
+            ch.title, ch.y_axis.title = "Refinery utilisation over time", "utilisation"
+            ch.y_axis.number_format = "0%"
+            ch.x_axis.delete = ch.y_axis.delete = False
+            ch.width, ch.height = 18.0, 8.0
+            ch.add_data(Reference(ws, min_col=2, max_col=1 + len(sites), min_row=head, max_row=last), titles_from_data=True)
+            ch.set_categories(Reference(ws, min_col=1, min_row=head + 1, max_row=last))
+            ws.add_chart(ch, f"{get_column_letter(len(sites) + 3)}{row}")
+            row = max(last + 3, row + 18)
+            made = True
+    risk = tables.get("RiskExposure")
+    if isinstance(risk, pd.DataFrame) and len(risk):
+        df = _base_rows(risk)
+        df = df[(df["element_type"] == "corridor") & (pd.to_numeric(df["exposure"], errors="coerce").fillna(0) > 0)]
+        if len(df):
+            corridors, periods = _ordered(df["element"]), _ordered(df["period"])
+            vals = {(k, p): float(e) for k, p, e in zip(df["element"], df["period"], df["exposure"])}
+            head, last = _pivot_block(ws, row, "Risk exposure by corridor (risk score × t/yr)", "corridor", corridors, periods, vals, MONEY)
+            ch = _bar_chart("Risk exposure by corridor and period", True, "risk score × t/yr", len(corridors), len(periods))
+            from openpyxl.chart.legend import Legend
+
+            ch.legend = Legend()
+            ch.add_data(Reference(ws, min_col=2, max_col=1 + len(periods), min_row=head, max_row=last), titles_from_data=True)
+            ch.set_categories(Reference(ws, min_col=1, min_row=head + 1, max_row=last))
+            ws.add_chart(ch, f"{get_column_letter(len(periods) + 3)}{row}")
+            made = True
+    return made
+
+
+def _write_map(ws, png: Path) -> None:
+    """The network map picture (drawn by supplyopt.report from the same Results)."""
+    from openpyxl.drawing.image import Image
+
+    ws.append([_cell(ws, "Network map: flows as line widths, corridor risk as colour; the PNG is also beside this workbook.", font=NOTE_FONT)])
+    img = Image(str(png))
+    img.width, img.height = img.width * 0.5, img.height * 0.5
+    ws.add_image(img, "A3")
 
 
 def write_results_workbook(results: Results, path: str | os.PathLike, *, overwrite: bool = False, protect: Iterable[str | os.PathLike] = ()) -> Path:
