@@ -1,0 +1,325 @@
+"""The real Pakistan instance (instances/pakistan.py → instances/pakistan_base.xlsx).
+
+It validates, its workbook reads back to the same Instance, it solves to a proven optimum, the
+plan keeps every balance and capacity (recomputed here from the result tables and the input
+tables, not from the model), and the plan is the one the instance's economics imply:
+
+- Every mine runs at its maximum and every tonne is exported unrefined: no refinery opens.
+  Refining adds value (antimony ~6,500 USD/t of concentrate, Saindak blister ~300 USD/t, Reko Diq
+  concentrate ~50 USD/t at long-run TC/RC), but on Pakistan's small antimony output this is less
+  than a site's annualised opening + module capex and fixed opex (`test_refining_value_below_site_cost`).
+- Reko Diq concentrate: the ML-4/ML-3/ML-1 rail to Port Qasim is cheaper than trucking down the
+  N-40/N-25, so the rail runs full (2 trains/day) from the Nokkundi transfer and the rest goes by
+  road. Once the R-11 Nokkundi-Panjgur road is built, trucking to Gwadar (~690 km) is cheaper still
+  than the ~1,400 km rail, so Phase 2 concentrate goes to Gwadar up to its 1 Mt/yr, with the Port
+  Qasim take-or-pay (450 kt/yr) kept. The 70-km rail branch, the 400 M USD Nokkundi-Sibi track
+  upgrade, the N-25 dualisation and the Pasni port do not pay for this chain alone.
+- Tripling the antimony output makes the refinery pay: it opens at Port Qasim, the cheapest site
+  to build and run (its products are light, so where the inputs come from matters little).
+"""
+
+from __future__ import annotations
+
+import copy
+import importlib.util
+import math
+import sys
+from collections import defaultdict
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from supplyopt.io.memory import instance_from_records
+from supplyopt.io.read import read_input
+from supplyopt.model import build_model
+from supplyopt.results import extract_results
+from supplyopt.solve import OPTIMAL, SolveOptions, solve
+
+INSTANCES = Path(__file__).resolve().parents[1] / "instances"
+TOL = 1e-3  # t/yr; flows below 1e-6 are left out of the Flows table
+
+
+def _load(name: str):
+    if str(INSTANCES) not in sys.path:
+        sys.path.insert(0, str(INSTANCES))
+    spec = importlib.util.spec_from_file_location(name, INSTANCES / f"{name}.py")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+pakistan = _load("pakistan")
+SITES = ("REF_PORT_QASIM", "REF_GWADAR", "REF_PASNI", "REF_NOKKUNDI")
+
+
+def solve_records(records):
+    inst = instance_from_records(records)
+    m = build_model(inst)
+    report = solve(m, SolveOptions())
+    assert report.status == OPTIMAL, report
+    return inst, extract_results(m, report)
+
+
+@pytest.fixture(scope="module")
+def solved():
+    return solve_records(pakistan.records())
+
+
+def first(df: pd.DataFrame, **where):
+    for k, v in where.items():
+        df = df[df[k] == v]
+    return df
+
+
+# ---------------------------------------------------------------------------------------------
+# Data
+# ---------------------------------------------------------------------------------------------
+
+
+def test_instance_validates_and_has_its_parts():
+    inst = instance_from_records(pakistan.records())
+    periods = inst["Periods"]
+    assert periods["start_year"].iloc[0] == 2026
+    assert (periods["start_year"] + periods["length_years"]).iloc[-1] - 1 >= 2040
+    assert inst.settings["objective"] == "npv" and inst.settings["discount_rate"] == 0.10
+    nodes = inst["Nodes"].set_index("node")
+    assert set(inst["Refineries"]["site"]) == set(SITES)
+    assert all(nodes.loc[s, "kind"] == "refinery" for s in SITES)
+    for mine in ("REKO_DIQ", "SAINDAK", "DUDDAR", "QILA_ABDULLAH_SB", "CHITRAL_SB", "MUSLIM_BAGH"):
+        assert nodes.loc[mine, "kind"] == "mine"
+    assert nodes[["lat", "lon"]].notna().all().all()
+    corridors = set(inst["Corridors"]["corridor"])
+    for code in ("R-01", "R-02a", "R-04e", "R-05c", "R-06b", "R-08b", "R-12", "L-01", "L-02b", "L-03b", "L-05a"):
+        assert code in corridors
+    upgrades = inst["Upgrades"].set_index("upgrade")
+    assert upgrades.loc["U-L01", "element"] == "L-01" and inst["Corridors"].set_index("corridor").loc["L-01", "capacity_t_per_yr"] == 0
+    assert inst["Ports"].set_index("port").loc["PASNI", "capacity_t_per_yr"] == 0
+    assert upgrades.loc["U-PASNI-PORT", "element"] == "PASNI"
+    # The refinery's first phase (opening + 5 modules at Port Qasim) is the MoU's ~500 M USD.
+    pq = inst["Refineries"].set_index("site").loc["REF_PORT_QASIM"]
+    assert pq["open_capex_usd"] + 5 * pq["module_capex_usd"] == pytest.approx(500e6)
+
+
+def test_sources_sheet_covers_the_data():
+    rows = pakistan.sources()
+    assert {"table", "row_key", "columns", "value", "source", "flag", "note"} <= set(rows[0])
+    assert {r["flag"] for r in rows} <= {"S", "C", "U", "A"}
+    assert all(r["source"] for r in rows)
+    recs = pakistan.records()
+    tables_with_sources = {r["table"] for r in rows}
+    assert {t for t, v in recs.items() if v} <= tables_with_sources | {"Commodities"}
+    keyed = {(r["table"], r["row_key"]) for r in rows}
+    for c in recs["Corridors"]:  # every corridor length has its own row (or its link group's)
+        assert ("Corridors", c["corridor"]) in keyed or c["corridor"][:2] in ("X-", "T-", "P-")
+    for n in recs["Nodes"]:
+        assert ("Nodes", n["node"]) in keyed
+
+
+def test_workbook_reads_back_to_the_same_instance(tmp_path):
+    build = _load("build_pakistan")
+    path = build.build(tmp_path / "pakistan.xlsx")
+    from_book = read_input(path)
+    from_records = instance_from_records(pakistan.records())
+    assert from_book.content_hash() == from_records.content_hash()
+    for table in from_records.tables:
+        pd.testing.assert_frame_equal(
+            from_book[table].drop(columns="_row").reset_index(drop=True),
+            from_records[table].drop(columns="_row").reset_index(drop=True),
+            check_dtype=False,
+        )
+    # The committed workbook is the current build.
+    committed = read_input(INSTANCES / "pakistan_base.xlsx")
+    assert committed.content_hash() == from_records.content_hash()
+
+
+# ---------------------------------------------------------------------------------------------
+# The plan is feasible: balances and capacities recomputed from the result tables
+# ---------------------------------------------------------------------------------------------
+
+
+def test_mass_balance_everywhere(solved):
+    inst, res = solved
+    net = defaultdict(float)  # (node, commodity, period) → in − out
+    scale = defaultdict(float)
+    for r in res["Flows"].itertuples():
+        net[(r.to_node, r.commodity, r.period)] += r.t_per_yr
+        net[(r.from_node, r.commodity, r.period)] -= r.t_per_yr
+        scale[(r.to_node, r.commodity, r.period)] += r.t_per_yr
+    for r in res["Production"].itertuples():
+        net[(r.mine, r.commodity, r.period)] += r.t_per_yr
+        scale[(r.mine, r.commodity, r.period)] += r.t_per_yr
+    for r in res["Processing"].itertuples():
+        sign = 1 if r.role == "output" else -1
+        net[(r.site, r.commodity, r.period)] += sign * r.t_per_yr
+    for r in res["Sales"].itertuples():
+        net[(r.node, r.commodity, r.period)] -= r.t_per_yr
+    bad = {k: v for k, v in net.items() if abs(v) > TOL + 1e-9 * scale[k]}
+    assert not bad, f"unbalanced (node, commodity, period): {bad}"
+    assert len(net) > 100
+
+
+def test_no_capacity_exceeded(solved):
+    inst, res = solved
+    periods = list(inst["Periods"]["period"])
+    ups = res["Upgrades"]
+    in_service = {r.upgrade: periods.index(r.in_service_from) for r in ups.itertuples() if r.built}
+    added = defaultdict(float)  # (element_type, element, period) → capacity added by built upgrades
+    for u in inst["Upgrades"].itertuples():
+        for i, p in enumerate(periods):
+            if u.upgrade in in_service and i >= in_service[u.upgrade]:
+                added[(u.element_type, u.element, p)] += u.added_capacity_t_per_yr
+    flows = res["Flows"].groupby(["corridor", "period"])["t_per_yr"].sum()
+    for c in inst["Corridors"].itertuples():
+        for p in periods:
+            cap = c.capacity_t_per_yr + added[("corridor", c.corridor, p)]
+            assert flows.get((c.corridor, p), 0.0) <= cap + TOL, (c.corridor, p)
+    sales = res["Sales"].groupby(["node", "period"])["t_per_yr"].sum()
+    for port in inst["Ports"].itertuples():
+        for p in periods:
+            assert sales.get((port.port, p), 0.0) <= port.capacity_t_per_yr + added[("port", port.port, p)] + TOL, (port.port, p)
+    for r in res["Production"].itertuples():
+        assert r.min_t_per_yr - TOL <= r.t_per_yr <= r.max_t_per_yr + TOL
+    sites = inst["Refineries"].set_index("site")
+    ref = res["Refineries"]
+    for r in ref.itertuples():
+        site = sites.loc[r.site]
+        assert r.modules <= site["max_modules"] * r.open
+        assert r.input_t_per_yr <= r.modules * site["module_size_t_per_yr"] + TOL
+        if r.open:
+            assert periods.index(r.period) >= periods.index(site["earliest_period"])
+    for r in res["Sales"].itertuples():
+        assert r.t_per_yr <= (math.inf if r.max_t_per_yr is None or pd.isna(r.max_t_per_yr) else r.max_t_per_yr) + TOL
+
+
+# ---------------------------------------------------------------------------------------------
+# The plan makes economic sense
+# ---------------------------------------------------------------------------------------------
+
+
+def _route_cost(inst, corridors: list[str]) -> float:
+    """USD/t along a chain of corridors (line-haul + handling, mode defaults where blank)."""
+    modes = inst["Modes"].set_index("mode")
+    cor = inst["Corridors"].set_index("corridor")
+    total = 0.0
+    for code in corridors:
+        c = cor.loc[code]
+        tkm = modes.loc[c["mode"], "cost_usd_per_tkm"] if pd.isna(c["cost_usd_per_tkm"]) else c["cost_usd_per_tkm"]
+        handling = modes.loc[c["mode"], "handling_usd_per_t"] if pd.isna(c["handling_usd_per_t"]) else c["handling_usd_per_t"]
+        total += c["distance_km"] * tkm + handling
+    return total
+
+
+RAIL_TO_PQ = ["R-01", "T-NOK", "L-02b", "L-02c", "L-02d", "L-03a", "L-03b", "L-05a", "P-PQ"]
+ROAD_TO_PQ = ["R-01", "R-02b", "R-02c", "R-02d", "R-04a", "R-04b", "R-04c", "R-04d", "R-04e", "K-PQ"]
+ROAD_TO_GWADAR = ["R-01", "R-11", "R-05c", "R-06a", "R-06b"]
+
+
+def test_route_costs_order():
+    """Hand check of the transport economics behind the plan (USD/t, port handling added):
+    road to Gwadar over R-11 ≈ 29 + 7 < rail to Port Qasim ≈ 43 + 8 < road to Port Qasim ≈ 54 + 8."""
+    inst = instance_from_records(pakistan.records())
+    ports = inst["Ports"].set_index("port")["handling_usd_per_t"]
+    gwadar = _route_cost(inst, ROAD_TO_GWADAR) + ports["GWADAR"]
+    rail = _route_cost(inst, RAIL_TO_PQ) + ports["PORT_QASIM"]
+    road = _route_cost(inst, ROAD_TO_PQ) + ports["PORT_QASIM"]
+    assert gwadar < rail < road
+    assert rail == pytest.approx(50.8, abs=1.0)
+    assert road - rail == pytest.approx(11.6, abs=1.0)
+    # The 75-km branch would save (R-01 truck + transfer) − (branch + loading) per tonne,
+    # ~4 USD/t on at most the 0.73 Mt/yr the unimproved ML-4 can take: ~3 M USD/yr, against 90 M USD.
+    saving = _route_cost(inst, ["R-01", "T-NOK"]) - _route_cost(inst, ["X-RD", "L-01"])
+    assert 3.0 < saving < 5.0
+
+
+def test_everything_mined_and_exported_unrefined(solved):
+    inst, res = solved
+    prod = res["Production"]
+    assert (prod["t_per_yr"] >= prod["max_t_per_yr"] - TOL).all(), "every mine should run at its maximum"
+    assert res["Processing"].empty
+    assert (res["Refineries"]["open"] == 0).all()
+    # Revenue = Σ_p DF_p Σ_mines output × FOB price (everything sold as mined, at one price per commodity).
+    prices = inst["Markets"].dropna(subset=["price_usd_per_t"]).groupby("commodity")["price_usd_per_t"].first()
+    r, base = inst.settings["discount_rate"], inst.settings["base_year"]
+    df = {p.period: sum((1 + r) ** -(y - base) for y in range(p.start_year, p.start_year + p.length_years)) for p in inst["Periods"].itertuples()}
+    expected = sum(df[x.period] * x.max_t_per_yr * prices[x.commodity] for x in prod.itertuples())
+    assert res.summary["revenue_pv_usd"] == pytest.approx(expected, rel=1e-6)
+
+
+def test_refining_value_below_site_cost():
+    """Why no refinery opens: the yearly value added by the first module at Port Qasim (the
+    cheapest site), filled with all antimony, all Saindak blister and Reko Diq concentrate, is
+    less than the yearly cost of opening it (capex annuitised over 2029-2050 at 10 %, plus fixed opex)."""
+    recs = pakistan.records()
+    inst = instance_from_records(recs)
+    price = inst["Markets"].groupby("commodity")["price_usd_per_t"].first()
+    outputs = inst["RecipeOutputs"].groupby("recipe")
+    recipes = inst["Recipes"][inst["Recipes"]["site"].isna()].set_index("recipe")
+
+    def margin(recipe):  # USD per t of input: outputs at their price − processing − the input's own price
+        out = outputs.get_group(recipe)
+        value = sum(y * price[c] for c, y in zip(out["output_commodity"], out["yield"]))
+        return value - recipes.loc[recipe, "cost_usd_per_t"] - price[recipes.loc[recipe, "input_commodity"]]
+
+    mines = inst["Mines"]
+    sb = mines[mines["commodity"] == "SB_CONC"].groupby("period")["max_t_per_yr"].sum().max()
+    blister = mines[mines["mine"] == "SAINDAK"]["max_t_per_yr"].max()
+    site = inst["Refineries"].set_index("site").loc["REF_PORT_QASIM"]
+    cu = site["module_size_t_per_yr"] - sb - blister
+    value_added = sb * margin("SB_SMELT") + blister * margin("BLISTER_REFINE") + cu * margin("CU_SMELT")
+    assert margin("SB_SMELT") == pytest.approx(6_522, abs=10)
+    assert 0 < margin("CU_SMELT") < 100 and 0 < margin("BLISTER_REFINE") < 500
+    annuity = 0.1 / (1 - 1.1**-22)
+    yearly_cost = (site["open_capex_usd"] + site["module_capex_usd"]) * annuity + site["fixed_opex_usd_per_yr"] + site["module_opex_usd_per_yr"]
+    assert value_added < yearly_cost
+    assert value_added > 0.5 * yearly_cost  # close enough that a larger antimony output tips it
+
+
+def test_reko_diq_routes(solved):
+    inst, res = solved
+    flows, sales, ups = res["Flows"], res["Sales"], res["Upgrades"].set_index("upgrade")
+    conc = flows[flows["commodity"] == "RD_CONC"]
+    rail_cap = inst["Corridors"].set_index("corridor").loc["L-02b", "capacity_t_per_yr"]
+    blister = inst["Mines"].query("mine == 'SAINDAK'")["max_t_per_yr"].max()
+    # Phase 1 (2029, 2030): the ML-4 runs full from the Nokkundi transfer, carrying concentrate
+    # (and perhaps some blister: per tonne they cost the same); the rest goes down the N-25.
+    for p in ("2029", "2030"):
+        assert first(flows, corridor="L-02b", period=p)["t_per_yr"].sum() == pytest.approx(rail_cap, rel=1e-6)
+        assert first(conc, corridor="T-NOK", period=p)["t_per_yr"].sum() >= rail_cap - blister - TOL
+        assert first(conc, corridor="R-04e", period=p)["t_per_yr"].sum() > 100_000
+        assert first(sales, node="PORT_QASIM", commodity="RD_CONC", period=p)["t_per_yr"].sum() == pytest.approx(900_000, rel=1e-6)
+    # No rail branch, no track upgrade, no N-25 dualisation, no Pasni port.
+    assert not ups.loc["U-L01", "built"] and not ups.loc["U-PASNI-PORT", "built"]
+    assert not ups.loc[[u for u in ups.index if u.startswith(("U-L04", "U-N25"))], "built"].any()
+    # R-11 opens the road to Gwadar for Phase 2: Gwadar takes Reko Diq concentrate up to its capacity.
+    assert ups.loc["U-R11", "built"] and ups.loc["U-R11", "in_service_from"] == "2031-35"
+    gwadar_cap = inst["Ports"].set_index("port").loc["GWADAR", "capacity_t_per_yr"]
+    for p in ("2036-40", "2041-45", "2046-50"):
+        assert first(sales, node="GWADAR", period=p)["t_per_yr"].sum() == pytest.approx(gwadar_cap, rel=1e-6)
+        assert first(sales, node="GWADAR", commodity="RD_CONC", period=p)["t_per_yr"].sum() >= gwadar_cap - blister - TOL
+    # The Port Qasim take-or-pay is kept in every period (no shortfall).
+    pq = first(sales, node="PORT_QASIM", commodity="RD_CONC")
+    assert (pq[pq["period"] >= "2029"]["t_per_yr"] >= 450_000 - TOL).all()
+    # Duddar and chromite leave through the Karachi ports.
+    karachi = sales[sales["node"].isin(["PORT_QASIM", "KARACHI_PORT"])].groupby("commodity")["t_per_yr"].sum()
+    total = sales.groupby("commodity")["t_per_yr"].sum()
+    for c in ("ZNPB_CONC", "CHROMITE", "SB_CONC"):
+        assert karachi[c] == pytest.approx(total[c])
+
+
+@pytest.mark.slow
+def test_more_antimony_opens_a_refinery_at_port_qasim():
+    recs = copy.deepcopy(pakistan.records())
+    for row in recs["Mines"]:
+        if row["commodity"] == "SB_CONC":
+            row["max_t_per_yr"] *= 3
+    _inst, res = solve_records(recs)
+    ref = res["Refineries"]
+    opened = set(ref.loc[ref["open"] == 1, "site"])
+    assert opened == {"REF_PORT_QASIM"}
+    assert first(ref, site="REF_PORT_QASIM", period="2029")["modules"].item() >= 1
+    proc = res["Processing"]
+    sb_in = proc[(proc["recipe"] == "SB_SMELT") & (proc["role"] == "input")].groupby("period")["t_per_yr"].sum()
+    sb_mined = res["Production"].query("commodity == 'SB_CONC'").groupby("period")["t_per_yr"].sum()
+    for p, v in sb_in.items():
+        assert v == pytest.approx(sb_mined[p], rel=1e-6)  # all antimony refined once the plant runs
