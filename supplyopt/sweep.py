@@ -41,6 +41,10 @@ from supplyopt.scenarios import BASE, resolve_scenarios, uncertain_parameters
 OK_STATUSES = ("optimal", "feasible (not proven optimal)")
 
 
+class ClusterError(SolverError):
+    """The Dask scheduler cannot be reached, or a local cluster cannot start."""
+
+
 @dataclass(frozen=True)
 class Task:
     """One solve of a sweep: a scenario, and optionally one Monte-Carlo sample of it."""
@@ -264,14 +268,20 @@ def _run_dask(packed, tasks, options, scheduler, workers, progress) -> tuple[lis
     from dask.distributed import Client, LocalCluster, as_completed
 
     cluster = None
-    if scheduler:
-        client = Client(scheduler, timeout="30s")
-        where = {"mode": "dask", "scheduler": scheduler}
-    else:
-        n = workers or os.cpu_count() or 1
-        cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True, dashboard_address=None, silence_logs=logging.ERROR)
-        client = Client(cluster)
-        where = {"mode": "dask LocalCluster", "scheduler": cluster.scheduler_address}
+    try:
+        if scheduler:
+            client = Client(scheduler, timeout="10s")
+            where = {"mode": "dask", "scheduler": scheduler}
+        else:
+            n = workers or os.cpu_count() or 1
+            cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True, dashboard_address=None, silence_logs=logging.ERROR)
+            client = Client(cluster)
+            where = {"mode": "dask LocalCluster", "scheduler": cluster.scheduler_address}
+    except (OSError, TimeoutError, ValueError) as exc:
+        if cluster is not None:
+            cluster.close()
+        what = f"cannot reach the Dask scheduler at {scheduler}" if scheduler else "cannot start a local Dask cluster"
+        raise ClusterError(f"{what}: {exc} (run with --serial to sweep without Dask)") from exc
     try:
         where["workers"] = len(client.scheduler_info().get("workers", {}))
         inst_future = client.scatter(packed, broadcast=True)
