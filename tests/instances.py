@@ -18,6 +18,28 @@ from typing import Any
 Records = dict[str, list[dict[str, Any]]]
 
 
+def tiny() -> Records:
+    """Mine → refinery → port, one period, r = 0 (rows as Excel numbers them: Nodes MINE row 2,
+    REF row 3, PORT row 4; Corridors A row 2, B row 3). Optimum: mine 1,000 t, smelt all with 2
+    modules, sell 250 t CU; NPV = 150,000 − 50,000 − 20,000 − 12,500 − 1,250 − 12,000 = 54,250."""
+    return {
+        "Settings": [{"name": "discount_rate", "value": 0}],
+        "Periods": [{"period": "P1", "start_year": 2026, "length_years": 1}],
+        "Commodities": [{"commodity": "CONC"}, {"commodity": "CU"}],
+        "Nodes": [{"node": "MINE", "kind": "mine"}, {"node": "REF", "kind": "refinery"}, {"node": "PORT", "kind": "port"}],
+        "Corridors": [
+            {"corridor": "A", "from_node": "MINE", "to_node": "REF", "mode": "road", "distance_km": 100, "cost_usd_per_tkm": 0.1},
+            {"corridor": "B", "from_node": "REF", "to_node": "PORT", "mode": "road", "distance_km": 100, "cost_usd_per_tkm": 0.1},
+        ],
+        "Mines": [{"mine": "MINE", "commodity": "CONC", "max_t_per_yr": 1000, "cost_usd_per_t": 50}],
+        "Refineries": [{"site": "REF", "open_capex_usd": 10000, "module_size_t_per_yr": 600, "module_capex_usd": 1000, "max_modules": 2}],
+        "Recipes": [{"recipe": "SMELT", "input_commodity": "CONC", "cost_usd_per_t": 20}],
+        "RecipeOutputs": [{"recipe": "SMELT", "output_commodity": "CU", "yield": 0.25}],
+        "Ports": [{"port": "PORT", "handling_usd_per_t": 5}],
+        "Markets": [{"node": "PORT", "commodity": "CONC", "price_usd_per_t": 100}, {"node": "PORT", "commodity": "CU", "price_usd_per_t": 600}],
+    }
+
+
 def _settings(objective: str = "npv", discount_rate: float = 0.0) -> list[dict[str, Any]]:
     return [{"name": "objective", "value": objective}, {"name": "discount_rate", "value": discount_rate}]
 

@@ -14,32 +14,11 @@ import math
 
 import pytest
 
+from instances import tiny
 from supplyopt.errors import InputError, Problem
 from supplyopt.io.memory import instance_from_records
 
-VALID = {
-    "Settings": [{"name": "discount_rate", "value": 0}],
-    "Periods": [{"period": "P1", "start_year": 2026, "length_years": 1}],
-    "Commodities": [{"commodity": "CONC"}, {"commodity": "CU"}],
-    "Nodes": [
-        {"node": "MINE", "kind": "mine"},  # row 2
-        {"node": "REF", "kind": "refinery"},  # row 3
-        {"node": "PORT", "kind": "port"},  # row 4
-    ],
-    "Corridors": [
-        {"corridor": "A", "from_node": "MINE", "to_node": "REF", "mode": "road", "distance_km": 100, "cost_usd_per_tkm": 0.1},
-        {"corridor": "B", "from_node": "REF", "to_node": "PORT", "mode": "road", "distance_km": 100, "cost_usd_per_tkm": 0.1},
-    ],
-    "Mines": [{"mine": "MINE", "commodity": "CONC", "max_t_per_yr": 1000, "cost_usd_per_t": 50}],
-    "Refineries": [{"site": "REF", "open_capex_usd": 10000, "module_size_t_per_yr": 600, "module_capex_usd": 1000, "max_modules": 2}],
-    "Recipes": [{"recipe": "SMELT", "input_commodity": "CONC", "cost_usd_per_t": 20}],
-    "RecipeOutputs": [{"recipe": "SMELT", "output_commodity": "CU", "yield": 0.25}],
-    "Ports": [{"port": "PORT", "handling_usd_per_t": 5}],
-    "Markets": [
-        {"node": "PORT", "commodity": "CONC", "price_usd_per_t": 100},
-        {"node": "PORT", "commodity": "CU", "price_usd_per_t": 600},
-    ],
-}
+VALID = tiny()  # Nodes MINE row 2, REF row 3, PORT row 4
 
 
 @pytest.fixture
