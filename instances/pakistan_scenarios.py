@@ -3,8 +3,10 @@ Uncertainties sheets; see `supplyopt.scenarios` for the format).
 
 `scenario_rows()` gives the planners' standard comparisons against the base:
 
-- REFINERY_PORT_QASIM / _GWADAR / _PASNI / _NOKKUNDI: the refinery may only go to that candidate
-  site (the other three get max_modules 0); NO_REFINERY: no site at all (concentrate exported);
+- REFINERY_PORT_QASIM / _GWADAR / _PASNI / _NOKKUNDI: the FWO-USSM refinery is built at that
+  candidate site: the other three get max_modules 0, and at least one module's cathode
+  (13,000 t/yr) must be sold from 2031 at the site's port (Gwadar for Pasni), so the site opens
+  even where the base plan would not refine; NO_REFINERY: no site at all (concentrate exported);
 - COPPER_HIGH / COPPER_LOW: copper 25 % above / below the 2025 average, passed on to cathode,
   blister (98.5 % Cu, ~95 % of its value is copper) and Reko Diq concentrate (copper is ~70 % of
   its FOB value after TC/RC; gold makes most of the rest): factors 1.25 / 1.24 / 1.18;
@@ -23,6 +25,12 @@ from __future__ import annotations
 from typing import Any
 
 SITES = ("REF_PORT_QASIM", "REF_GWADAR", "REF_PASNI", "REF_NOKKUNDI")
+# The port where each site's cathode is sold when the refinery is forced there (A): the site's own
+# port; Pasni's cathode goes to Gwadar by the coastal road (Pasni port has no berth without its upgrade).
+SITE_PORT = {"REF_PORT_QASIM": "PORT_QASIM", "REF_GWADAR": "GWADAR", "REF_PASNI": "GWADAR", "REF_NOKKUNDI": "PORT_QASIM"}
+# One 50 kt/yr module of Reko Diq concentrate at 26.7 % Cu and 97.5 % recovery: 13,000 t/yr cathode.
+MOU_CATHODE_T = 13_000.0
+MOU_PERIODS = ("2031-35", "2036-40", "2041-45", "2046-50")  # every candidate (Pasni too) can run by then
 N40 = ("R-02a", "R-02b", "R-02c", "R-02d")
 COPPER_FACTORS = {"CU_CATHODE": 1.0, "CU_BLISTER": 0.95, "RD_CONC": 0.72}  # copper's share of each product's FOB value (A)
 COPPER_SWING = 0.25
@@ -45,8 +53,13 @@ def scenario_rows() -> list[dict[str, Any]]:
     rows: list[dict[str, Any]] = []
     for site in SITES:
         name = "REFINERY_" + site.removeprefix("REF_")
-        text = f"Refinery only at {site.removeprefix('REF_').replace('_', ' ').title()}: the other candidate sites excluded"
+        place = site.removeprefix("REF_").replace("_", " ").title()
+        text = (
+            f"MoU refinery built at {place}: the other candidate sites excluded, and at least one module's cathode "
+            f"({MOU_CATHODE_T:,.0f} t/yr) sold at {SITE_PORT[site]} from 2031"
+        )
         rows += [_row(name, text, "Refineries", other, "max_modules", "set", 0) for other in SITES if other != site]
+        rows += [_row(name, text, "Markets", f"{SITE_PORT[site]} | CU_CATHODE | {p}", "min_t_per_yr", "set", MOU_CATHODE_T) for p in MOU_PERIODS]
     rows.append(_row("NO_REFINERY", "No refinery in Pakistan: concentrate and blister exported as they are", "Refineries", "*", "max_modules", "set", 0))
     for name, sign in (("COPPER_HIGH", +1), ("COPPER_LOW", -1)):
         text = f"Copper price {'+' if sign > 0 else '−'}{COPPER_SWING:.0%} on cathode, blister and Reko Diq concentrate"
