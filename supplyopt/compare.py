@@ -416,6 +416,7 @@ def bar_chart(ws, title: str, y_title: str, data_ref: tuple[int, int, int, int],
     ch.y_axis.number_format = "#,##0"
     ch.x_axis.delete = False
     ch.y_axis.delete = False
+    ch.x_axis.tickLblPos = "low"  # category names below the plot, clear of negative bars
     ch.add_data(Reference(ws, min_col=min_col, min_row=min_row, max_col=max_col, max_row=max_row), titles_from_data=True)
     ch.set_categories(Reference(ws, min_col=cats_ref[0], min_row=cats_ref[1], max_row=cats_ref[2]))
     n = max_row - min_row
@@ -484,10 +485,16 @@ def _build(c: Comparison, out: Path) -> None:
     npv = c.kpis.set_index("kpi").loc["npv_usd"]
     ws.cell(row=top, column=1, value="result")
     ws.cell(row=top, column=2, value="NPV (USD)")
+    ws.cell(row=top, column=3, value=f"NPV − {c.names[0]} (USD)")
     for i, n in enumerate(c.names, start=1):
         ws.cell(row=top + i, column=1, value=n).data_type = "s"
         ws.cell(row=top + i, column=2, value=_plain(npv[n])).number_format = "#,##0"
-    bar_chart(ws, "NPV by scenario", "USD", (2, top, 2, top + len(c.names)), (1, top + 1, top + len(c.names)), f"D{top}")
+        diff = 0.0 if i == 1 else npv[f"{n} − {c.names[0]}"]
+        ws.cell(row=top + i, column=3, value=_plain(diff) if _num(diff) else None).number_format = "#,##0"
+    cats = (1, top + 1, top + len(c.names))
+    bar_chart(ws, "NPV by scenario", "USD", (2, top, 2, top + len(c.names)), cats, f"E{top}")
+    if len(c.names) > 1:  # near-equal NPVs look alike on one axis: their differences do not
+        bar_chart(ws, f"NPV difference against {c.names[0]}", "USD", (3, top, 3, top + len(c.names)), cats, f"E{top + 20}")
 
     ws = wb.create_sheet("Decisions")
     if len(c.decisions):

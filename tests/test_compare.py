@@ -129,7 +129,7 @@ def test_workbook_sheets_and_charts(three, tmp_path):
     path = write_comparison_workbook(compare_results(three), tmp_path / "cmp.xlsx")
     wb = openpyxl.load_workbook(path)
     assert wb.sheetnames == ["Summary", "KPIs", "Decisions", "Flows", "ExportsByPort", "Exports", "Flagged"]
-    assert len(wb["KPIs"]._charts) == 1 and len(wb["ExportsByPort"]._charts) == 1
+    assert len(wb["KPIs"]._charts) == 2 and len(wb["ExportsByPort"]._charts) == 1
     header = [c.value for c in wb["KPIs"][1]]
     assert header[:6] == ["kpi", "label", "unit", "base", "CU_LOW", "PRICEY"]
     assert wb["KPIs"]["D2"].value == pytest.approx(97_600)
