@@ -105,7 +105,7 @@ def solve(
         None,
         "--scenario",
         help="Solve this scenario of the Scenarios sheet (repeatable; 'base' = no changes; 'all' = the base and every scenario): "
-        "one results workbook per scenario, named after it (-o: the workbook for one scenario, else a folder).",
+        "one results workbook per scenario, named after it (-o X.xlsx gives X_<scenario>.xlsx; -o FOLDER puts them there).",
     ),
 ) -> None:
     """Solve an input and write the optimal plan to a results workbook."""
@@ -376,17 +376,19 @@ def _file_part(name: str) -> str:
 
 
 def _scenario_outputs(input: Path, names: list[str], output: Path | None) -> dict[str, Path]:
-    """Results workbook of each scenario: -o itself for one scenario named .xlsx, else
-    <folder>/<input>_<scenario>_results.xlsx (folder: -o or results/)."""
+    """Results workbook of each scenario: with -o X.xlsx, X.xlsx for one scenario and
+    X_<scenario>.xlsx for several; with -o FOLDER (or none: results/),
+    FOLDER/<input>_<scenario>_results.xlsx."""
     from supplyopt.errors import OutputError
 
     if output is not None and output.suffix.lower() == ".xlsx":
-        if len(names) > 1:
-            raise OutputError(f"-o {output} names one workbook, but {len(names)} scenarios are solved: give a folder with -o.")
-        return {names[0]: output}
-    stem = input.stem if input.is_file() else input.name
-    folder = output if output is not None else Path("results")
-    outs = {n: folder / f"{stem}_{_file_part(n)}_results.xlsx" for n in names}
+        if len(names) == 1:
+            return {names[0]: output}
+        outs = {n: output.with_name(f"{output.stem}_{_file_part(n)}.xlsx") for n in names}
+    else:
+        stem = input.stem if input.is_file() else input.name
+        folder = output if output is not None else Path("results")
+        outs = {n: folder / f"{stem}_{_file_part(n)}_results.xlsx" for n in names}
     if len(set(outs.values())) < len(outs):
         raise OutputError("two scenario names give the same file name: rename one of them in the Scenarios sheet.")
     return outs
@@ -422,10 +424,13 @@ def _solve_scenarios(input, scenarios, output, force, time_limit, gap, threads, 
                 if s_inst.metadata.get("scenario_description"):
                     meta["scenario_description"] = s_inst.metadata["scenario_description"]
                 progress.stage("Building model and solving with HiGHS")
-                run = run_solve(s_inst, options, on_stage=progress.done, metadata=meta)
+                with _interrupt_without_plan():
+                    run = run_solve(s_inst, options, on_stage=progress.done, metadata=meta)
         except (InputError, InfeasibleError, SolverError) as exc:
             err.print(f"[bold red]Scenario {name} failed[/] ({type(exc).__name__.replace('Error', ' error')}):")
             err.print(str(exc) + (f"\n{exc.diagnosis}" if getattr(exc, "diagnosis", None) else ""), markup=False, highlight=False)
+            if isinstance(exc, InfeasibleError):
+                _write_diagnosis(exc, meta, outs[name], force, input)  # compare flags it, never mixes it
             done.append((name, "failed", None, "", str(exc).splitlines()[0]))
             codes.append(exc.exit_code)
             continue

@@ -146,14 +146,16 @@ def test_cli_solve_scenarios_then_compare_a_folder(tmp_path):
     runner = CliRunner()
     res = runner.invoke(app, ["solve", str(tmp_path / "case.xlsx"), "--scenario", "all", "-o", str(tmp_path / "out")])
     assert res.exit_code == 3, res.output  # BROKEN is infeasible; the others are written
-    files = sorted(p.name for p in (tmp_path / "out").iterdir())
-    assert files == ["case_CU_LOW_results.xlsx", "case_PRICEY_results.xlsx", "case_base_results.xlsx"]
+    files = sorted(p.name for p in (tmp_path / "out").glob("*.xlsx"))
+    # BROKEN leaves a workbook with its diagnosis (status infeasible)
+    assert files == ["case_BROKEN_results.xlsx", "case_CU_LOW_results.xlsx", "case_PRICEY_results.xlsx", "case_base_results.xlsx"]
     loaded = load_results([tmp_path / "out"])
-    assert [n for n, _r, _s in loaded] == ["base", "CU_LOW", "PRICEY"]
-    assert loaded[1][1].summary["scenario_overrides"] == "Markets[PORT | CU |].price_usd_per_t scale 0.5"
+    assert [n for n, _r, _s in loaded] == ["base", "BROKEN", "CU_LOW", "PRICEY"]
+    assert loaded[2][1].summary["scenario_overrides"] == "Markets[PORT | CU |].price_usd_per_t scale 0.5"
     res = runner.invoke(app, ["compare", str(tmp_path / "out"), "-o", str(tmp_path / "cmp.xlsx")])
     assert res.exit_code == 0, res.output
     assert "CU_LOW" in res.output and "-39,600" in res.output
+    assert "Flagged BROKEN" in " ".join(res.output.split()) and "unfinished solve: status 'infeasible'" in " ".join(res.output.split())
     wb = openpyxl.load_workbook(tmp_path / "cmp.xlsx")
     assert [c.value for c in wb["KPIs"][1]][3:6] == ["base", "CU_LOW", "PRICEY"]
     # a comparison workbook in the folder is skipped; naming files puts the first as base
@@ -170,5 +172,8 @@ def test_cli_solve_one_scenario_to_a_file_and_unknown_scenario(tmp_path):
     res = runner.invoke(app, ["solve", str(tmp_path / "case.xlsx"), "--scenario", "PRICEY", "-o", str(tmp_path / "p.xlsx")])
     assert res.exit_code == 0, res.output
     assert load_results([tmp_path / "p.xlsx"])[0][1].summary["npv_usd"] == pytest.approx(58_000)
+    res = runner.invoke(app, ["solve", str(tmp_path / "case.xlsx"), "--scenario", "base", "--scenario", "CU_LOW", "-o", str(tmp_path / "r" / "pk.xlsx")])
+    assert res.exit_code == 0, res.output
+    assert sorted(p.name for p in (tmp_path / "r").iterdir()) == ["pk_CU_LOW.xlsx", "pk_base.xlsx"]
     res = runner.invoke(app, ["solve", str(tmp_path / "case.xlsx"), "--scenario", "PRICY"])
     assert res.exit_code == 2 and "did you mean 'PRICEY'" in " ".join(res.output.split())
