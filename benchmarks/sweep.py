@@ -14,8 +14,17 @@ shut-down excluded), whether serial and parallel rows are identical, and the CPU
 solves got per wall second (below 1 per worker: other processes shared the cores, and the
 speed-up is understated). Exits 1 when the rows differ.
 
-Recorded (2-core machine, size S seed 0, 20 samples, 2 workers; ~7 s per solve):
-see the report of the run that added this script; rerun to measure on your machine.
+Recorded on the 2-core development machine while other developers' jobs kept its load average
+at 3-10 (so the solves got well under their cores; see serial/parallel_cpu_per_wall):
+
+    --periods 3, 20 samples (1.2-2.3 s per solve): speed-up 0.81-1.23 (tasks only 0.93-1.54);
+        CPU per wall second 0.41-0.76 serially, 0.45-1.03 for the two workers
+    size S, 20 samples (3-8 s per solve):          speed-up 0.81-0.94 (tasks only 0.85-0.98);
+        CPU per wall second 0.42 serially, 0.47 for the two workers (load average 3.6 → 9.9)
+    serial and parallel rows identical in every run.
+
+The ratio of parallel to serial CPU per wall second (1.1-1.5 here) bounds what two workers
+could gain on that shared machine; no run on an idle machine has been recorded yet.
 """
 
 from __future__ import annotations
