@@ -22,7 +22,8 @@ from supplyopt.schema import TABLES_BY_NAME
 EXCEL_SUFFIXES = {".xlsx", ".xlsm"}
 MAX_UNCOMPRESSED_BYTES = 512 * 1024 * 1024  # refuse zip bombs before parsing
 MAX_COMPRESSION_RATIO = 200
-PROLOG_BYTES = 4096  # where an XML part would declare a DTD (<!DOCTYPE ...>, <!ENTITY ...>)
+MAX_PROLOG_BYTES = 1024 * 1024  # an XML part's prolog (declaration, comments) longer than this is refused
+_BOMS = (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")
 
 
 def read_input(path: str | Path) -> Instance:
@@ -77,18 +78,54 @@ def _check_zip_size(p: Path) -> None:
 def _refuse_dtd(p: Path, z: zipfile.ZipFile) -> None:
     """Excel never writes a DTD; one in a workbook part can only serve entity expansion
     ('billion laughs') or external entities. Refused here with a clear message, before any XML is
-    parsed (openpyxl's defusedxml parser would refuse it too, as a mere 'invalid XML')."""
+    parsed and whichever parser openpyxl uses (defusedxml refuses entities as 'invalid XML'; lxml,
+    when installed, leaves them unexpanded). Every part is looked at, whatever its name (openpyxl
+    follows the relationships, not file extensions); only its prolog is read."""
     for info in z.infolist():
-        if not info.filename.lower().endswith((".xml", ".rels", ".vml")) or info.is_dir():
+        if info.is_dir():
             continue
         with z.open(info) as f:
-            head = f.read(PROLOG_BYTES).replace(b"\0", b"")  # UTF-16 parts: drop the zero bytes
-        if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
-            raise InputError([Problem(p.name, None, None, _DTD_MESSAGE.format(part=info.filename))])
+            verdict = _prolog_verdict(f)
+        if verdict:
+            raise InputError([Problem(p.name, None, None, _DTD_MESSAGE.format(part=info.filename, what=verdict))])
+
+
+def _prolog_verdict(f) -> str | None:
+    """None when the XML part's root element follows a plain prolog (declaration, comments,
+    processing instructions, whitespace); else what is wrong with the prolog."""
+    buf, pos, eof = b"", 0, False
+    while True:
+        while True:  # step over complete prolog items
+            while pos < len(buf) and buf[pos] in b" \t\r\n":
+                pos += 1
+            if pos >= len(buf) or (len(buf) - pos < 4 and not eof):
+                break  # need more bytes to tell
+            if buf.startswith(b"<!--", pos):
+                end, step = buf.find(b"-->", pos + 4), 3
+            elif buf.startswith(b"<?", pos):
+                end, step = buf.find(b"?>", pos + 2), 2
+            elif buf.startswith(b"<!", pos):
+                return "declares XML entities (<!DOCTYPE>/<!ENTITY>)"
+            else:
+                return None  # the root element (or not XML at all: the parser says so)
+            if end < 0:
+                break
+            pos = end + step
+        if eof:
+            return None
+        if len(buf) > MAX_PROLOG_BYTES:
+            return f"hides its start behind more than {MAX_PROLOG_BYTES // (1024 * 1024)} MB of comments"
+        chunk = f.read(4096 if not buf else 64 * 1024)
+        eof = not chunk
+        chunk = chunk.replace(b"\0", b"")  # UTF-16 parts: drop the zero bytes
+        if not buf:
+            for bom in _BOMS:
+                chunk = chunk.removeprefix(bom)
+        buf += chunk
 
 
 _DTD_MESSAGE = (
-    "refused: part '{part}' of the workbook declares XML entities (<!DOCTYPE>/<!ENTITY>), which Excel never writes; "
+    "refused: part '{part}' of the workbook {what}, which Excel never writes; "
     "the file may be crafted to exhaust memory or read other files. Re-save it from Excel, or rebuild it from the template"
 )
 
@@ -128,7 +165,7 @@ def read_workbook(p: Path) -> dict[str, RawTable]:
         raise
     except Exception as exc:  # openpyxl raises many types for corrupt files
         if _defused(exc):
-            raise InputError([Problem(p.name, None, None, _DTD_MESSAGE.format(part="?"))]) from None
+            raise InputError([Problem(p.name, None, None, _DTD_MESSAGE.format(part="(found while parsing)", what="declares XML entities"))]) from None
         raise InputError(
             [Problem(p.name, None, None, f"cannot open workbook: it is damaged or not a real .xlsx file; re-save it from Excel ({type(exc).__name__}: {exc})")]
         ) from None
@@ -161,7 +198,7 @@ def read_workbook(p: Path) -> dict[str, RawTable]:
             tables[table] = RawTable(table, header, body, numbers)
     except Exception as exc:  # sheets are parsed lazily: a damaged sheet fails here, not in load_workbook
         if _defused(exc):
-            raise InputError([Problem(p.name, None, None, _DTD_MESSAGE.format(part=f"sheet {title}"))]) from None
+            raise InputError([Problem(p.name, None, None, _DTD_MESSAGE.format(part=f"sheet {title}", what="declares XML entities"))]) from None
         raise InputError(
             [Problem(p.name, None, None, f"cannot read sheet '{title}': the workbook is damaged; re-save it from Excel ({type(exc).__name__}: {exc})")]
         ) from None
