@@ -620,6 +620,13 @@ def print_summary(results) -> None:
     t.add_row("  fixed costs (PV)", f"{s['fixed_cost_pv_usd']:,.0f}")
     t.add_row("  capex (PV)", f"{s['capex_pv_usd']:,.0f}")
     t.add_row("Refineries opened", str(s["refineries_open"]))
+    if s.get("upgrades_built") is not None:
+        t.add_row("Upgrades built", str(s["upgrades_built"]))
+    for key, label in (("security_cost_pv_usd", "Security and escorts (PV)"), ("expected_loss_pv_usd", "Expected cargo loss (PV)")):
+        if s.get(key):
+            t.add_row(label, f"{s[key]:,.0f}")
+    if s.get("risk_exposure_total"):
+        t.add_row("Risk exposure (score × t, horizon)", f"{s['risk_exposure_total']:,.0f}")
     if s.get("gap") is not None:
         t.add_row("MIP gap", f"{s['gap']:.3%}")
     t.add_row("HiGHS time (s)", f"{s['solve_seconds']:.2f}")

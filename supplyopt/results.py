@@ -97,6 +97,7 @@ def kpis(m, d: ModelData, report: SolveReport, tables) -> dict[str, Any]:
         "fixed_cost_pv_usd": float(pv.get("fixed", 0.0)),
         "capex_pv_usd": float(pv.get("capex", 0.0)),
         "refineries_open": ", ".join(opened) if opened else "none",
+        "upgrades_built": ", ".join(f"{u} ({p})" for u, p in zip(tables["Upgrades"]["upgrade"], tables["Upgrades"]["in_service_from"]) if p is not None) or "none",
         "risk_exposure_total": _val(sum(d.probability[s] * m.exposure_total[s] for s in d.scenarios)),
         "expected_loss_pv_usd": float(costs.loc[costs["term"] == "expected_loss", "present_value_usd"].sum()),
         "security_cost_pv_usd": float(costs.loc[costs["term"].isin(["security", "escorts"]), "present_value_usd"].sum()),
