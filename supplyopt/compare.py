@@ -22,7 +22,6 @@ Flagged and charts (NPV by scenario, exports by port by scenario) atomically.
 
 from __future__ import annotations
 
-import hashlib
 import math
 import os
 from collections.abc import Iterable, Sequence
@@ -57,11 +56,10 @@ KPIS: tuple[tuple[str, str, str], ...] = (
 
 
 def input_schema_id() -> str:
-    """Short fingerprint of the input schema (tables, keys, columns and their types)."""
-    from supplyopt.schema import TABLES
+    """Short fingerprint of the input schema (see supplyopt.schema.schema_fingerprint)."""
+    from supplyopt.schema import schema_fingerprint
 
-    text = repr([(t.name, t.key, [(c.name, c.type) for c in t.columns]) for t in TABLES])
-    return hashlib.sha256(text.encode()).hexdigest()[:12]
+    return schema_fingerprint()
 
 
 @dataclass

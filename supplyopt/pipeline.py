@@ -20,6 +20,7 @@ from supplyopt.errors import InfeasibleError
 from supplyopt.instance import Instance
 from supplyopt.model import ModelData, build_model
 from supplyopt.results import Results, extract_results
+from supplyopt.schema import schema_fingerprint
 from supplyopt.solve import INFEASIBLE, SolveOptions, SolveReport, require_plan, solve
 
 Stage = Callable[[str, float], None]  # (stage description, seconds) progress callback
@@ -69,6 +70,7 @@ def provenance(inst: Instance, options: SolveOptions, scenario: str | None = Non
         "input_sha256": file_sha256(inst.source) if inst.source and Path(inst.source).exists() else "",
         "instance_sha256": inst.content_hash(),
         "scenario": scenario or "base",
+        "input_schema": schema_fingerprint(),
     }
     if overrides:
         meta["scenario_overrides"] = overrides

@@ -721,3 +721,12 @@ TABLES = TABLES + (
 )
 
 TABLES_BY_NAME: dict[str, Table] = {t.name: t for t in TABLES}
+
+
+def schema_fingerprint() -> str:
+    """Short fingerprint of the input format (tables, keys, columns and their types): results
+    solved from different formats are flagged, not mixed, by `compare`."""
+    import hashlib
+
+    text = repr([(t.name, t.key, [(c.name, c.type) for c in t.columns]) for t in TABLES])
+    return hashlib.sha256(text.encode()).hexdigest()[:12]
