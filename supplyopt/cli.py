@@ -567,6 +567,10 @@ def map_cmd(
         periods = list(dict.fromkeys(results["Costs"]["period"])) if all_periods else [period]
         for p in periods:
             out = base if not all_periods else base.with_name(f"{base.stem}_{_file_part(str(p))}.png")
+            if out.resolve() == results_workbook.resolve():  # --force must not turn the workbook into a PNG
+                from supplyopt.errors import OutputError
+
+                raise OutputError(f"refusing to overwrite the results workbook {results_workbook} with a map: choose another -o.")
             _refuse_existing(out, force)
             console.print(f"Map written: [bold]{draw_map(results, out, period=p)}[/]")
 
