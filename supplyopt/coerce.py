@@ -44,9 +44,10 @@ _INF_WORDS = {"inf", "infinity", "unlimited"}
 _EXCEL_ERRORS = {"#div/0!", "#n/a", "#name?", "#null!", "#num!", "#ref!", "#value!", "#spill!", "#calc!", "#getting_data"}
 # Finite numbers must lie in [MIN_MAGNITUDE, MAX_MAGNITUDE] (or be 0). HiGHS treats 1e20 as
 # infinite and refuses matrix values above 1e15 (a 1e18 capacity gave a bogus "infeasible"), and
-# drops matrix values below 1e-9 (a yield of 1e-12 became 0): refuse such cells instead.
+# silently drops matrix values of 1e-9 or less (a gold yield of 1e-9 became 0, the plan still
+# "optimal"): refuse such cells instead, with a margin.
 MAX_MAGNITUDE = 1e12
-MIN_MAGNITUDE = 1e-9
+MIN_MAGNITUDE = 1e-8
 _NUMBER_RE = re.compile(r"^[+-]?(\d{1,3}(,\d{3})+|\d+)(\.\d*)?([eE][+-]?\d+)?$|^[+-]?\.\d+([eE][+-]?\d+)?$")
 
 

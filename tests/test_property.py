@@ -253,7 +253,7 @@ NASTY_TEXT = [
     "\u200b", "Ω", "👍", "ß", "İstanbul", "\u202eRTL", "a|b", " | ", "*", "Gwādar", "گوادر", "1e12", "1e13", "1e-12", "0.0000000001",
 ]  # fmt: skip
 NASTY_NUMBERS = [
-    0, -0.0, -1, 1, 0.5, 1.5, -1e-300, 1e-12, 1e-10, MIN_MAGNITUDE, MAX_MAGNITUDE, MAX_MAGNITUDE * 1.5, 1e13, 1e300, -1e300, 10**30, 10**400,
+    0, -0.0, -1, 1, 0.5, 1.5, -1e-300, 1e-12, 1e-10, 1e-9, 5e-9, MIN_MAGNITUDE, MAX_MAGNITUDE, MAX_MAGNITUDE * 1.5, 1e13, 1e300, -1e300, 10**30, 10**400,
     2**63, -(2**63), 2.7e-5, math.nan, math.inf, -math.inf, 7, 2030, 1999.5,
 ]  # fmt: skip
 NASTY_OTHER = [True, False, None, dt.date(2030, 1, 1), dt.datetime(2030, 6, 1, 12, 30), dt.time(12, 0), dt.timedelta(days=2)]
