@@ -236,7 +236,7 @@ def _mark_status(run, requested_gap: float) -> None:
     if report.status == OPTIMAL and requested_gap > tolerance and report.gap is not None and report.gap > tolerance:
         report.status = FEASIBLE
         report.termination = f"gap limit (--gap {requested_gap:g})"
-    termination = _TERMINATION_TEXT.get(report.termination, report.termination)
+    report.termination = termination = _TERMINATION_TEXT.get(report.termination, report.termination)
     items = list(summary.items())
     summary.clear()
     for key, value in items:
