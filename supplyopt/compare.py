@@ -32,6 +32,8 @@ from typing import Any
 import pandas as pd
 
 from supplyopt.errors import InputError, Problem
+from supplyopt.io.sheets import plain_value as _plain
+from supplyopt.io.sheets import write_frame as _write_frame
 from supplyopt.results import Results
 
 OPTIMAL = "optimal"
@@ -358,47 +360,8 @@ def number_format(column: str) -> str | None:
 
 
 def write_frame(ws, df: pd.DataFrame, start_row: int = 1, formats: dict[str, str | None] | None = None) -> None:
-    """`df` with a styled header at `start_row`: text stays text (never a formula), NaN is blank."""
-    from openpyxl.styles import Font, PatternFill
-    from openpyxl.utils import get_column_letter
-
-    bold = Font(bold=True, color="FFFFFF")
-    fill = PatternFill("solid", fgColor=HEADER_FILL)
-    for j, col in enumerate(df.columns, start=1):
-        c = ws.cell(row=start_row, column=j, value=str(col))
-        c.font, c.fill = bold, fill
-    for i, rec in enumerate(df.itertuples(index=False), start=start_row + 1):
-        for j, v in enumerate(rec, start=1):
-            c = ws.cell(row=i, column=j, value=_plain(v))
-            if isinstance(c.value, str) and c.value.startswith("="):
-                c.data_type = "s"
-            fmt = (formats or {}).get(df.columns[j - 1], number_format(str(df.columns[j - 1])))
-            if fmt and isinstance(c.value, (int, float)) and not isinstance(c.value, bool):
-                c.number_format = fmt
-    for j, col in enumerate(df.columns, start=1):
-        width = max([len(str(col))] + [len(f"{v:,.0f}" if _num(v) else str(v)) for v in df.iloc[:200, j - 1]]) if len(df) else len(str(col))
-        ws.column_dimensions[get_column_letter(j)].width = min(60, max(8, width + 2))
-    if start_row == 1:
-        ws.freeze_panes = "A2"
-        if len(df.columns):
-            ws.auto_filter.ref = f"A1:{get_column_letter(len(df.columns))}{max(1, len(df) + 1)}"
-
-
-def _plain(v: Any) -> Any:
-    if v is None:
-        return None
-    if hasattr(v, "item") and not isinstance(v, (str, bytes)):
-        v = v.item()
-    if isinstance(v, float) and not math.isfinite(v):
-        return None
-    if isinstance(v, (list, tuple, set, dict)):
-        return str(v)
-    try:
-        if pd.isna(v):
-            return None
-    except (TypeError, ValueError):
-        pass
-    return v
+    """`df` at `start_row` with the comparison's number formats (see io.sheets.write_frame)."""
+    _write_frame(ws, df, start_row, formats, default_format=number_format)
 
 
 def bar_chart(ws, title: str, y_title: str, data_ref: tuple[int, int, int, int], cats_ref: tuple[int, int, int], anchor: str, horizontal: bool = False):

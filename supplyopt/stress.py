@@ -340,32 +340,10 @@ def _cell_value(v: Any) -> Any:
 def write_table_sheet(wb, title: str, df: pd.DataFrame, formats: Mapping[str, str] | None = None):
     """A sheet with the table: bold filled header, frozen, filtered, number formats by column
     (results_workbook.column_format, overridden by `formats`), text never taken for a formula."""
-    from openpyxl.styles import Font, PatternFill
-    from openpyxl.utils import get_column_letter
-
-    from supplyopt.io.results_workbook import column_format
+    from supplyopt.io.sheets import write_frame
 
     ws = wb.create_sheet(title)
-    cols = [str(c) for c in df.columns]
-    fmts = [(formats or {}).get(c, column_format(c)) for c in cols]
-    for j, c in enumerate(cols, 1):
-        cell = ws.cell(row=1, column=j, value=c)
-        cell.font = Font(bold=True, color="FFFFFF")
-        cell.fill = PatternFill("solid", fgColor="1F4E78")
-        values = [str(_cell_value(v)) for v in df.iloc[:200, j - 1]]
-        ws.column_dimensions[get_column_letter(j)].width = min(60, max(10, len(c) + 4, *(len(v) + 2 for v in values)) if values else len(c) + 4)
-    for i, row in enumerate(df.itertuples(index=False), 2):
-        for j, v in enumerate(row, 1):
-            v = _cell_value(v)
-            cell = ws.cell(row=i, column=j)
-            cell.value = v
-            if isinstance(v, str):
-                cell.data_type = "s"  # '=…' stays text
-            elif isinstance(v, (int, float)) and not isinstance(v, bool) and fmts[j - 1]:
-                cell.number_format = fmts[j - 1]
-    ws.freeze_panes = "A2"
-    if cols:
-        ws.auto_filter.ref = f"A1:{get_column_letter(len(cols))}{len(df) + 1}"
+    write_frame(ws, df, formats=formats)
     return ws
 
 

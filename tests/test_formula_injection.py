@@ -159,13 +159,6 @@ def test_no_output_cell_is_a_formula(outputs):
             assert formula_cells(path) == [], name
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG in supplyopt/compare.py (write_frame): header cells are written unguarded, and the comparison's column "
-    "names are the result names = scenario names from the input's Scenarios sheet, so a scenario named '=HYPERLINK(...)' "
-    "becomes a formula in KPIs, Exports and ExportsByPort row 1 (data cells starting with '=' are guarded; '+', '-', '@' "
-    "get no quote prefix). Remove this mark once compare.py guards every text cell like results_workbook._cell.",
-)
 def test_comparison_workbook_has_no_formula(outputs):
     assert formula_cells(outputs["comparison"]) == []
 

@@ -167,6 +167,16 @@ def _needs_guard(s: str) -> bool:
     return s.startswith(_FORMULA_START) or s in ERROR_CODES
 
 
+def guard_text(cell) -> None:
+    """Make an openpyxl cell holding text keep it as text (never a formula or an error value).
+    For writers that set cells directly (comparison, sweep, frontier and stress workbooks)."""
+    if isinstance(cell.value, str):
+        cell.value = _text(cell.value)
+        cell.data_type = "s"
+        if _needs_guard(cell.value):
+            cell.quotePrefix = True
+
+
 def _cell(ws, value: Any, number_format: str | None = None, font: Font | None = None, fill: PatternFill | None = None, align: Alignment | None = None):
     """A value or a styled Cell for ws.append; text is always stored as text, never as a formula."""
     v = _plain(value)

@@ -1,0 +1,65 @@
+"""Plain table sheets for the secondary workbooks (comparison, sweep, frontier, stress): a styled
+header, number formats by column, and text that is never taken for a formula."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import pandas as pd
+
+from supplyopt.io.results_workbook import column_format, guard_text
+
+HEADER_FILL = "1F4E78"
+
+
+def plain_value(v: Any) -> Any:
+    """A value openpyxl can store: numpy scalars unwrapped, NaN/inf/NA blank, containers as text."""
+    if v is None:
+        return None
+    if hasattr(v, "item") and not isinstance(v, (str, bytes)):
+        v = v.item()
+    if isinstance(v, float) and not math.isfinite(v):
+        return None
+    if isinstance(v, (list, tuple, set, dict)):
+        return str(v)
+    try:
+        if pd.isna(v):
+            return None
+    except (TypeError, ValueError):
+        pass
+    return v
+
+
+def write_frame(
+    ws, df: pd.DataFrame, start_row: int = 1, formats: Mapping[str, str | None] | None = None, default_format: Callable[[str], str | None] = column_format
+) -> None:
+    """`df` with a styled header at `start_row`: text stays text (never a formula), NaN is blank."""
+    from openpyxl.styles import Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
+    bold = Font(bold=True, color="FFFFFF")
+    fill = PatternFill("solid", fgColor=HEADER_FILL)
+    for j, col in enumerate(df.columns, start=1):
+        c = ws.cell(row=start_row, column=j, value=str(col))
+        guard_text(c)  # column names carry scenario names from the input
+        c.font, c.fill = bold, fill
+    for i, rec in enumerate(df.itertuples(index=False), start=start_row + 1):
+        for j, v in enumerate(rec, start=1):
+            c = ws.cell(row=i, column=j, value=plain_value(v))
+            guard_text(c)
+            fmt = (formats or {}).get(df.columns[j - 1], default_format(str(df.columns[j - 1])))
+            if fmt and isinstance(c.value, (int, float)) and not isinstance(c.value, bool):
+                c.number_format = fmt
+    for j, col in enumerate(df.columns, start=1):
+        width = (
+            max([len(str(col))] + [len(f"{v:,.0f}" if isinstance(v, (int, float)) and not isinstance(v, bool) else str(v)) for v in df.iloc[:200, j - 1]])
+            if len(df)
+            else len(str(col))
+        )
+        ws.column_dimensions[get_column_letter(j)].width = min(60, max(8, width + 2))
+    if start_row == 1:
+        ws.freeze_panes = "A2"
+        if len(df.columns):
+            ws.auto_filter.ref = f"A1:{get_column_letter(len(df.columns))}{max(1, len(df) + 1)}"
