@@ -327,16 +327,6 @@ def stress(
 # --------------------------------------------------------------------------------------------
 
 
-def _cell_value(v: Any) -> Any:
-    if v is None or v is pd.NA:
-        return None
-    if hasattr(v, "item") and not isinstance(v, str):
-        v = v.item()
-    if isinstance(v, float) and not math.isfinite(v):
-        return None
-    return v
-
-
 def write_table_sheet(wb, title: str, df: pd.DataFrame, formats: Mapping[str, str] | None = None):
     """A sheet with the table: bold filled header, frozen, filtered, number formats by column
     (results_workbook.column_format, overridden by `formats`), text never taken for a formula."""
@@ -350,6 +340,9 @@ def write_table_sheet(wb, title: str, df: pd.DataFrame, formats: Mapping[str, st
 def write_summary_sheet(wb, title: str, items: Iterable[tuple[str, Any]]):
     from openpyxl.styles import Font
 
+    from supplyopt.io.results_workbook import guard_text
+    from supplyopt.io.sheets import plain_value
+
     ws = wb.create_sheet(title, 0)
     ws.append(["item", "value"])
     for c in ws[1]:
@@ -357,10 +350,9 @@ def write_summary_sheet(wb, title: str, items: Iterable[tuple[str, Any]]):
     for k, v in items:
         ws.append([k, None])
         cell = ws.cell(row=ws.max_row, column=2)
-        cell.value = _cell_value(v) if not isinstance(v, (list, tuple, dict)) else str(v)
-        if isinstance(cell.value, str):
-            cell.data_type = "s"
-        elif isinstance(cell.value, float) and ("usd" in k or "npv" in k):
+        cell.value = plain_value(v)
+        guard_text(cell)
+        if isinstance(cell.value, float) and ("usd" in k or "npv" in k):
             cell.number_format = "#,##0"
     ws.column_dimensions["A"].width = 34
     ws.column_dimensions["B"].width = 60
