@@ -21,12 +21,17 @@ Conventions of this instance
 - Road segment lengths: a sourced route length apportioned over its segments in proportion to
   the great-circle (GC) distances between the facts sheet's coordinates (C); where no route
   length is published, GC × 1.3 (the facts sheet's rule: road ≈ GC × 1.2-1.4; A).
+- Security risk comes from the incident log (facts Sheet 6) by the formulas of the "Security
+  risk" section below, one Sources row per corridor and node: the base prices security cost and
+  expected cargo loss; escorted convoys (integer, slow to solve) and the two-stage disruption
+  model are scenarios, like every other named case (instances/pakistan_scenarios.py).
 """
 
 from __future__ import annotations
 
 import copy
 import functools
+import math
 from math import asin, cos, radians, sin, sqrt
 from typing import Any
 
@@ -359,6 +364,30 @@ def _settings(b: _Book) -> None:
     b.row("Settings", {"name": "discount_rate", "value": 0.10})
     b.row("Settings", {"name": "base_year", "value": YEAR0})
     b.row("Settings", {"name": "currency_note", "value": "constant 2025 USD; 2025 prices held flat"})
+    b.row("Settings", {"name": "expected_loss", "value": "yes"})
+    b.row("Settings", {"name": "escorts", "value": "no"})
+    b.row("Settings", {"name": "disruptions", "value": "no"})
+    b.src(
+        "Settings",
+        "expected_loss",
+        "value",
+        "yes",
+        "A",
+        "modelling choice",
+        "expected cargo loss (CorridorRisk/NodeRisk incident probability × cargo value) is a cost",
+    )
+    b.src(
+        "Settings",
+        "escorts",
+        "value",
+        "no",
+        "A",
+        "modelling choice (solve time)",
+        "integer convoys make the base solve ~5× slower (HiGHS ~9 s → ~45 s) and the stress test and frontier impractical, "
+        "for an escort bill of ~0.07 % of NPV and the same design; the ESCORTS scenario turns them on "
+        "(convoy data in CorridorRisk, escort capacity in RiskLimits)",
+    )
+    b.src("Settings", "disruptions", "value", "no", "A", "modelling choice", "deterministic base; the TWO_STAGE scenarios solve over the Disruptions table")
     b.src("Settings", "discount_rate", "value", 0.10, "A", "assumption (real rate for a frontier-market mining project)")
     b.src("Settings", "base_year", "value", YEAR0, "A", "money discounted to 2026")
     for name, start, length in PERIODS:
@@ -1064,6 +1093,512 @@ def _ports_markets(b: _Book, prices: dict[str, float]) -> None:
     )
 
 
+# --------------------------------------------------------------------------------------------
+# Security risk (facts Sheet 6: 6a provincial totals, 6b incident log)
+# --------------------------------------------------------------------------------------------
+# Incident rates. Every corridor belongs to a *unit*: a route of the log 6b (its incidents are
+# too few to place along it more precisely) or the corridor alone. Unit u has n_u incidents in
+# the log's LOG_YEARS (an incident from a U source counts half: the midpoint of the log's
+# ranges), length L_u and a prior mean density ρ̄_u (incidents per km-year) from its province
+# (6a). Its density is the posterior mean of a Gamma(k, k/ρ̄_u) prior updated by the Poisson count:
+#
+#     ρ_u = (n_u + k) / (k / ρ̄_u + L_u · T_u),   T_u = LOG_YEARS (0 for corridors not in use then)
+#
+# so a route's density lies between its own record n_u / (L_u · T) and its province's mean, the
+# nearer its record the longer the route; a clean record pulls an unlogged route below the mean,
+# and a road not in use then sits at the mean. Segment e of u
+# expects λ_e = ρ_u · L_e incidents per year; everything else is monotone in λ_e:
+#
+#     risk_score_e       = 10 · λ_e                       (expected incidents on e per decade)
+#     incident_prob_e    = λ_e · h · f · D / 365          (a tonne on e is caught and lost)
+#     security_cost_e    = κ · λ_e                        (USD/t)
+#
+# Nodes: λ_n = n_n / LOG_YEARS with the same three formulas.
+LOG_YEARS = 3.0  # 6b covers 2023-2025 (first entry Aug 2023)
+PRIOR_SHAPE = 1.0  # k: the provincial prior weighs as much as one logged incident (A)
+ATTACKS_2024 = {"BAL": 202.0, "KP": 295.0, "REST": 521.0 - 202.0 - 295.0}  # PIPS 2024 (6a), one source for all
+CARGO_HIT_SHARE = 0.3  # h: share of incidents that strike freight in transit
+CARGO_LOST_SHARE = 0.25  # f: share of a struck convoy's cargo lost or written off
+INCIDENT_DAYS = 1.0  # D: days an incident catches the traffic on its segment
+SECURITY_USD_PER_T = 10.0  # κ: USD/t per expected incident a year on the segment
+RISK_SCORE_YEARS = 10.0
+CONVOY_TRUCKS, TRUCK_T = 30, 25.0
+CONVOY_T = CONVOY_TRUCKS * TRUCK_T  # 750 t per escorted convoy
+ESCORT_USD_PER_KM = 5.0  # per convoy-km: two escort vehicles with crews
+ESCORT_TEAMS, ESCORT_LEGS_PER_TEAM_DAY = 12, 1.0
+ESCORT_LEGS_PER_YR = ESCORT_TEAMS * ESCORT_LEGS_PER_TEAM_DAY * 365  # convoy-legs (one convoy over one segment)
+
+BAL, KP, REST = {"BAL": 1.0}, {"KP": 1.0}, {"REST": 1.0}
+# Logged routes: (unit, corridors, incidents, provinces, flag, what was counted)
+RISK_ROUTES = (
+    (
+        "R-02 N-40",
+        ("R-02a", "R-02b", "R-02c", "R-02d"),
+        2.0,
+        BAL,
+        "C",
+        "6b: Nushki Apr 2024 (11 passengers killed after ID checks), Noshki 16 Mar 2025 (VBIED on an FC convoy to Nokkundi); "
+        "the log's third N-40 incident, the 2025 Nokkundi bombing (U source), is counted once, at the Nokkundi node",
+    ),
+    (
+        "R-04 N-25",
+        ("R-04a", "R-04b", "R-04c", "R-04d", "R-04e"),
+        2.5,
+        BAL,
+        "U",
+        "6b: 2-3 (Aug 2024 BLA attacks at Kalat and Bela; 2025 Mangocher blockade and Khuzdar bus, U sources): midpoint",
+    ),
+    ("R-05 N-85", ("R-05a", "R-05b", "R-05c"), 0.0, BAL, "U", "6b: none logged (but CRSS names Kech, at Hoshab, among the most affected districts: U)"),
+    ("R-06 M-8", ("R-06a", "R-06b"), 1.5, BAL, "U", "6b: 1-2 (Turbat naval air station 25-26 Mar 2024; 2025 Turbat bombing, U source): midpoint"),
+    ("R-08 N-10", ("R-08a", "R-08b"), 2.0, BAL, "C", "6b: Nov 2023 ambush Pasni-Ormara (14 soldiers); Aug 2024 BLA attacks on the coast"),
+    ("L-02 ML-4", ("L-02a", "L-02b", "L-02c", "L-02d", "L-02e"), 1.0, BAL, "C", "6b: Aug 2024 Mastung track blown"),
+    (
+        "L-03a Bolan",
+        ("L-03a",),
+        3.0,
+        BAL,
+        "C",
+        "6b: Mach 30 Jan 2024, Kolpur bridge 25-26 Aug 2024, Jaffar Express hijack 11 Mar 2025, all in the Bolan pass; "
+        "the log's fourth L-03 incident, the Quetta station bombing 9 Nov 2024, is counted at the Quetta node",
+    ),
+    (
+        "L-03b Sibi-Rohri",
+        ("L-03b",),
+        0.0,
+        {"BAL": 0.5, "REST": 0.5},
+        "A",
+        "none logged; Sibi-Jacobabad in Balochistan, Jacobabad-Rohri in Sindh (half each, A)",
+    ),
+    ("L-05 ML-1", ("L-05a", "L-05b"), 0.0, REST, "C", "none logged; Sindh"),
+)
+# Provinces of single corridors where their end nodes' regions would mislead.
+RISK_PROVINCE = {
+    "R-12": (BAL, "Duddar-Karachi runs through Lasbela (Balochistan) to the Hub river"),
+    "R-16": (REST, "N-5 Nowshera-Karachi runs almost wholly through Punjab and Sindh"),
+}
+PLANNED = frozenset({"R-10", "R-11", "L-01", "L-07"})  # not in use 2023-25: prior mean only
+RISK_LINKS = ("X-", "T-", "P-")  # sidings, transfers, refinery links: covered by their town's NodeRisk
+# Nodes: (place, nodes, incidents, flag, what was counted)
+RISK_NODES = (
+    ("Gwadar", ("GWADAR", "REF_GWADAR"), 2.0, "C", "6b: 13 Aug 2023 attack on a Chinese engineers' convoy; 20 Mar 2024 assault on the GPA complex"),
+    ("Karachi/Port Qasim", ("PORT_QASIM", "KARACHI_PORT", "REF_PORT_QASIM"), 1.0, "C", "6b: 6 Oct 2024 VBIED on a Chinese convoy at Karachi airport"),
+    (
+        "Quetta",
+        ("QUETTA", "QUETTA_RS"),
+        1.5,
+        "U",
+        "6b: Quetta station bombing 9 Nov 2024 (moved here from the log's L-03 count) + 2025 Quetta FC HQ attack (U source, half); "
+        "6a: Quetta tops both district lists",
+    ),
+    (
+        "Nokkundi",
+        ("NOKKUNDI", "NOKKUNDI_RS", "REF_NOKKUNDI"),
+        0.5,
+        "U",
+        "6b: 2025 Nokkundi bombing (U, partisan source: half; moved here from the log's R-02 count); "
+        "a truck-rail transfer passes both the town and the railhead (longer dwell)",
+    ),
+    ("Pasni", ("PASNI", "REF_PASNI"), 0.5, "A", "none logged: half an incident over the window (zero-count estimate)"),
+)
+
+# Disruptions. Closure length of an incident: Pareto tail S(d) = P(closure ≥ d days) = d^-α
+# (every incident closes its element ≥ 1 day), α such that S(14) = 1/16: one (Kolpur bridge,
+# >2 weeks) of the 16 corridor incidents counted in 6b closed its line for more than two weeks.
+# A case's rate is the element's logged incidents per year (6b counts as printed) times the
+# share of incidents in the case's closure band; its probability is 1 − exp(−rate × years of
+# the case's period). Each case is one event in one period (2030, the first full Phase 1 year,
+# when the chain's routes are all in use; Gwadar 2031-35, when it first ships Reko Diq ore).
+CLOSURE_ALPHA = math.log(16) / math.log(14)
+
+
+def closure_share(days: float) -> float:
+    """S(d): share of incidents that close their element for at least `days` days."""
+    return min(1.0, days**-CLOSURE_ALPHA)
+
+
+# (name, description, log incidents, window share (days from, days to or None), period, [(type, element)], factor, source)
+DISRUPTIONS = (
+    (
+        "N40_CLOSED_HALF_2030",
+        "N-40 Taftan-Quetta closed for six months of 2030 by a BLA campaign (factor 0.5 for 2030)",
+        3.0,
+        (182.5, None),
+        "2030",
+        [("corridor", c) for c in ("R-02a", "R-02b", "R-02c", "R-02d")],
+        0.5,
+        "6b: 3 N-40 incidents (Nushki 2024, Noshki 2025, Nokkundi 2025)",
+    ),
+    (
+        "BOLAN_RAIL_QUARTER_2030",
+        "ML-3 through the Bolan pass (L-03a) closed for a quarter of 2030 (factor 0.75 for 2030)",
+        4.0,
+        (91.25, None),
+        "2030",
+        [("corridor", "L-03a")],
+        0.75,
+        "6b: 4 L-03 incidents (Mach, Kolpur, Quetta station, Jaffar Express)",
+    ),
+    (
+        "KOLPUR_BRIDGE_2030",
+        "Kolpur rail bridge destroyed again: L-03a closed two weeks in 2030 (factor 1 − 14/365 = 0.96)",
+        4.0,
+        (14.0, 91.25),
+        "2030",
+        [("corridor", "L-03a")],
+        round(1 - 14 / 365, 4),
+        "6b: 4 L-03 incidents; Kolpur bridge destroyed 25-26 Aug 2024, >2 weeks halt",
+    ),
+    (
+        "N25_CLOSED_MONTH_2030",
+        "N-25 closed in Balochistan (Quetta-Bela-Karachi, R-04a-e) for a month of 2030 (factor 1 − 30/365 = 0.92)",
+        2.5,
+        (30.0, None),
+        "2030",
+        [("corridor", c) for c in ("R-04a", "R-04b", "R-04c", "R-04d", "R-04e")],
+        round(1 - 30 / 365, 4),
+        "6b: 2-3 N-25 incidents (Aug 2024 Kalat/Bela blockades; Mangocher, Khuzdar 2025)",
+    ),
+    (
+        "GWADAR_PORT_CLOSED_2031_35",
+        "Gwadar port closed for a year within 2031-35 (factor 0.8 for the 5-year period)",
+        2.0,
+        (365.0, None),
+        "2031-35",
+        [("port", "GWADAR")],
+        0.8,
+        "6b: 2 Gwadar incidents (Aug 2023 convoy attack, Mar 2024 GPA complex assault)",
+    ),
+)
+
+
+def _province(shares: dict[str, float], prior: dict[str, float]) -> float:
+    return sum(w * prior[p] for p, w in shares.items())
+
+
+@functools.lru_cache(maxsize=1)
+def _risk_figures() -> tuple[tuple[dict[str, Any], ...], dict[str, Any]]:
+    """Per corridor: unit, incidents, unit length, prior and posterior density, λ, score, q, security
+    cost and convoy data (the figures behind the CorridorRisk rows, for the Sources sheet and tests)."""
+    b = _Book()
+    _nodes(b)
+    _corridors(b)
+    cors = {r["corridor"]: r for r in b.tables["Corridors"]}
+    region = {r["node"]: r["region"].split("/")[0] for r in b.tables["Nodes"]}
+    prov_of = {"Balochistan": "BAL", "KP": "KP"}
+    units: list[tuple[str, tuple[str, ...], float, dict[str, float], bool, str, str]] = []
+    covered: set[str] = set()
+    for unit, members, n, shares, flag, text in RISK_ROUTES:
+        units.append((unit, members, n, shares, True, flag, text))
+        covered |= set(members)
+    for code, rec in cors.items():
+        if code in covered or code.startswith(RISK_LINKS):
+            continue
+        if code in RISK_PROVINCE:
+            shares, why = RISK_PROVINCE[code]
+        else:
+            ends = [prov_of.get(region[rec[k]], "REST") for k in ("from_node", "to_node")]
+            shares = {p: ends.count(p) / 2 for p in set(ends)}
+            why = "province of its end nodes"
+        planned = code in PLANNED
+        text = ("not in use 2023-25 (planned or disused): prior mean only" if planned else "none logged") + f"; {why}"
+        units.append((code, (code,), 0.0, shares, not planned, "A" if planned else "C", text))
+    length = {u[0]: sum(cors[c]["distance_km"] for c in u[1]) for u in units}
+    # Balochistan prior: logged incidents over logged exposure of the province's corridors in use.
+    n_bal = sum(u[2] * u[3].get("BAL", 0.0) for u in units if u[4])
+    km_bal = sum(length[u[0]] * u[3].get("BAL", 0.0) for u in units if u[4])
+    rho_bal = n_bal / (LOG_YEARS * km_bal)
+    prior = {p: rho_bal * ATTACKS_2024[p] / ATTACKS_2024["BAL"] for p in ATTACKS_2024}
+    rows = []
+    for unit, members, n, shares, in_use, flag, text in units:
+        rho0 = _province(shares, prior)
+        exposure = length[unit] * (LOG_YEARS if in_use else 0.0)
+        rho = (n + PRIOR_SHAPE) / (PRIOR_SHAPE / rho0 + exposure)
+        for c in members:
+            km = cors[c]["distance_km"]
+            lam = rho * km
+            escorted = cors[c]["mode"] == "road" and shares == BAL and rho >= rho_bal * (1 - 1e-9)
+            rows.append(
+                {
+                    "corridor": c,
+                    "unit": unit,
+                    "incidents": n,
+                    "unit_km": length[unit],
+                    "in_use": in_use,
+                    "prior_per_km_yr": rho0,
+                    "per_km_yr": rho,
+                    "km": km,
+                    "per_yr": lam,
+                    "risk_score": RISK_SCORE_YEARS * lam,
+                    "incident_probability": lam * CARGO_HIT_SHARE * CARGO_LOST_SHARE * INCIDENT_DAYS / 365.0,
+                    "security_cost_usd_per_t": SECURITY_USD_PER_T * lam,
+                    "convoy_size_t": CONVOY_T if escorted else None,
+                    "escort_cost_usd_per_convoy": ESCORT_USD_PER_KM * km if escorted else 0.0,
+                    "flag": flag,
+                    "note": text,
+                    "provinces": shares,
+                }
+            )
+    for code in cors:
+        if code.startswith(RISK_LINKS):
+            rows.append({"corridor": code, "unit": code, "link": True, "km": cors[code]["distance_km"], "per_yr": 0.0})
+    return tuple(rows), {"rho_bal": rho_bal, "prior": prior, "n_bal": n_bal, "km_bal": km_bal}
+
+
+def corridor_risk_figures() -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    """Per corridor the figures behind its CorridorRisk row (unit, incidents, unit length, prior and
+    posterior density, λ per year, score, loss probability, security cost, convoy data), and the
+    provincial priors: for the Sources sheet and the tests."""
+    rows, meta = _risk_figures()
+    return copy.deepcopy(list(rows)), copy.deepcopy(meta)
+
+
+def _node_lambda(n: float) -> float:
+    return n / LOG_YEARS
+
+
+def _sibling(name: str):
+    """A module beside this file (instances/ is not a package)."""
+    import importlib
+    import sys
+    from pathlib import Path
+
+    here = str(Path(__file__).resolve().parent)
+    if here not in sys.path:
+        sys.path.insert(0, here)
+    return importlib.import_module(name)
+
+
+def _copper_shares(markets: list[dict[str, Any]]) -> dict[str, float]:
+    prices = {r["commodity"]: r["price_usd_per_t"] for r in markets if r.get("period") is None}
+    return {
+        "CU_CATHODE": round(CU_PRICE / prices["CU_CATHODE"], 3),
+        "CU_BLISTER": round(BLISTER_CU * BLISTER_CU_PAYABLE * CU_PRICE / prices["CU_BLISTER"], 3),
+        "RD_CONC": round(RD_CU_GRADE * CU_PAYABLE * CU_PRICE / prices["RD_CONC"], 3),
+    }
+
+
+def copper_value_shares() -> dict[str, float]:
+    """d(FOB price)/FOB price per relative change of the copper price, for the products priced off
+    copper: cathode (copper less freight), blister (payable copper; gold is the other half of its
+    value) and Reko Diq concentrate (payable copper; TC, RC and gold do not move with copper)."""
+    return _copper_shares(_build()[0]["Markets"])
+
+
+def _scenarios(b: _Book) -> None:
+    pakistan_scenarios = _sibling("pakistan_scenarios")
+    shares = _copper_shares(b.tables["Markets"])
+    for rec in pakistan_scenarios.scenario_rows(copper_shares=shares):
+        b.row("Scenarios", rec)
+    for rec in pakistan_scenarios.uncertainty_rows():
+        b.row("Uncertainties", {k: v for k, v in rec.items() if v is not None})
+    for name, text in pakistan_scenarios.scenario_sources():
+        b.src("Scenarios", name, "all", "see the Scenarios sheet", "A", "instances/pakistan_scenarios.py", text)
+    b.src(
+        "Uncertainties", "all", "distributions", "see the Uncertainties sheet", "A", "instances/pakistan_scenarios.py", "spreads are assumptions, not forecasts"
+    )
+
+
+def _risk(b: _Book) -> None:
+    rows, meta = corridor_risk_figures()
+    rho_bal, prior = meta["rho_bal"], meta["prior"]
+    q_per_lambda = CARGO_HIT_SHARE * CARGO_LOST_SHARE * INCIDENT_DAYS / 365.0
+    b.src(
+        "CorridorRisk",
+        "all",
+        "(method)",
+        "ρ_u = (n_u + k)/(k/ρ̄_u + L_u·T); λ_e = ρ_u·L_e; score = 10·λ_e; q = λ_e·h·f·D/365; security = κ·λ_e",
+        "C",
+        "facts 6b incident log (counts per edge) and 6a provincial totals",
+        "Gamma-Poisson posterior mean per route; U-sourced incidents count half (the midpoint of the log's ranges); "
+        "risk constant over the periods (the 2025 rise, +45 % H1 2025 in 6a, not extrapolated: U)",
+    )
+    b.src(
+        "CorridorRisk",
+        "all",
+        "(T, window)",
+        LOG_YEARS,
+        "U",
+        "facts 6b: entries Aug 2023 to 2025",
+        "2023-2025 taken as 3 years; the log is a sample of reported incidents",
+    )
+    b.src("CorridorRisk", "all", "(k, prior shape)", PRIOR_SHAPE, "A", "assumption", "the provincial prior weighs as much as one logged incident")
+    b.src(
+        "CorridorRisk",
+        "all",
+        "(ρ̄ Balochistan, per km-yr)",
+        rho_bal,
+        "C",
+        "facts 6b",
+        f"{meta['n_bal']:.1f} logged incidents on the model's Balochistan corridors in use / ({LOG_YEARS:.0f} yr × {meta['km_bal']:,.0f} km)",
+    )
+    b.src(
+        "CorridorRisk",
+        "all",
+        "(ρ̄ KP, ρ̄ Sindh/Punjab, per km-yr)",
+        f"{prior['KP']:.3g}, {prior['REST']:.3g}",
+        "C",
+        "facts 6a: PIPS 2024 attacks Balochistan 202, KP 295, Pakistan 521 (rest 24)",
+        "ρ̄_province = ρ̄_Balochistan × attacks_province / attacks_Balochistan (not corrected for network length: U)",
+    )
+    b.src(
+        "CorridorRisk",
+        "all",
+        "incident_probability (h, f, D)",
+        f"h {CARGO_HIT_SHARE}, f {CARGO_LOST_SHARE}, D {INCIDENT_DAYS:g} day → q = λ × {q_per_lambda:.3g}",
+        "A",
+        "facts 6b: 7 of the 12 dated Balochistan/Karachi rows struck vehicles or trains (C); half of such strikes assumed to fall on freight (A)",
+        "h = share of incidents that strike freight in transit; f = share of a struck convoy's cargo lost or written off "
+        "(35 vehicles burned in the Aug 2024 attacks; containerised concentrate is hard to carry off); "
+        "D = days an incident catches the traffic on its segment: a tonne on segment e is lost with probability λ_e·h·f·D/365",
+    )
+    b.src(
+        "CorridorRisk",
+        "all",
+        "security_cost_usd_per_t (κ)",
+        f"{SECURITY_USD_PER_T:g} USD/t per expected incident a year",
+        "A",
+        "assumption (no security cost in the facts sheet)",
+        "guards, pickets and war-risk cover scale with the threat along the segment; a Balochistan road route "
+        "with ~1 incident a year costs ~10 USD/t, ~20 % on top of trucking",
+    )
+    b.src(
+        "CorridorRisk",
+        "all",
+        "risk_score",
+        "10 × λ_e",
+        "C",
+        "computed",
+        "expected incidents on the segment per decade; sums along a route (segmentation-neutral)",
+    )
+    b.src(
+        "CorridorRisk",
+        "high-risk Balochistan roads",
+        "convoy_size_t, escort_cost_usd_per_convoy",
+        f"{CONVOY_T:,.0f} t; {ESCORT_USD_PER_KM:g} USD per convoy-km",
+        "A",
+        "assumption; facts 3c: ~25 t per truck",
+        f"escorted: Balochistan roads with ρ_u ≥ ρ̄ Balochistan (planned roads included); convoy {CONVOY_TRUCKS} trucks × {TRUCK_T:g} t; "
+        "escort = two vehicles with crews, fuel and allowances",
+    )
+    b.src(
+        "CorridorRisk",
+        "X-*, T-*, P-*",
+        "all",
+        0,
+        "A",
+        "modelling choice",
+        "sidings, transfers and refinery links lie in towns: their risk is the town's NodeRisk",
+    )
+    for r in rows:
+        if r.get("link"):
+            b.row("CorridorRisk", {"corridor": r["corridor"], "incident_probability": 0.0, "risk_score": 0.0, "security_cost_usd_per_t": 0.0})
+            continue
+        rec = {
+            "corridor": r["corridor"],
+            "incident_probability": float(f"{r['incident_probability']:.4g}"),
+            "risk_score": round(r["risk_score"], 4),
+            "security_cost_usd_per_t": round(r["security_cost_usd_per_t"], 3),
+        }
+        if r["convoy_size_t"]:
+            rec["convoy_size_t"] = r["convoy_size_t"]
+            rec["escort_cost_usd_per_convoy"] = round(r["escort_cost_usd_per_convoy"], 0)
+        b.row("CorridorRisk", rec)
+        shares = ", ".join(f"{p} {w:g}" for p, w in r["provinces"].items())
+        b.src(
+            "CorridorRisk",
+            r["corridor"],
+            "incident_probability, risk_score, security_cost_usd_per_t" + (", convoy" if r["convoy_size_t"] else ""),
+            f"λ {r['per_yr']:.4f}/yr: q {rec['incident_probability']:.3g}, score {rec['risk_score']:.3f}, {rec['security_cost_usd_per_t']:.2f} USD/t"
+            + (f", convoy {CONVOY_T:,.0f} t at {rec['escort_cost_usd_per_convoy']:,.0f} USD" if r["convoy_size_t"] else ""),
+            r["flag"],
+            r["note"],
+            f"unit {r['unit']}: n {r['incidents']:g} over {r['unit_km']:,.0f} km × {LOG_YEARS if r['in_use'] else 0:g} yr, prior ({shares}) "
+            f"{r['prior_per_km_yr']:.3g} → ρ {r['per_km_yr']:.3g}/km-yr × {r['km']:.0f} km",
+        )
+
+    for place, nodes, n, flag, text in RISK_NODES:
+        lam = _node_lambda(n)
+        for node in nodes:
+            b.row(
+                "NodeRisk",
+                {
+                    "node": node,
+                    "incident_probability": float(f"{lam * q_per_lambda:.4g}"),
+                    "risk_score": round(RISK_SCORE_YEARS * lam, 4),
+                    "security_cost_usd_per_t": round(SECURITY_USD_PER_T * lam, 3),
+                },
+            )
+        b.src(
+            "NodeRisk",
+            ", ".join(nodes),
+            "incident_probability, risk_score, security_cost_usd_per_t",
+            f"λ {lam:.3f}/yr: q {lam * q_per_lambda:.3g}, score {RISK_SCORE_YEARS * lam:.2f}, {SECURITY_USD_PER_T * lam:.2f} USD/t",
+            flag,
+            text,
+            f"{place}: λ = n/T = {n:g}/{LOG_YEARS:g}; same h, f, D and κ as the corridors; applied to tonnes handled "
+            "(sales at ports, input at refineries, inflow at hubs)",
+        )
+
+    b.row("RiskLimits", {"max_convoys_per_yr": ESCORT_LEGS_PER_YR})
+    b.src(
+        "RiskLimits",
+        "(all periods)",
+        "max_convoys_per_yr",
+        ESCORT_LEGS_PER_YR,
+        "A",
+        "assumption (no escort capacity in the facts sheet)",
+        f"{ESCORT_TEAMS} FC/Levies escort teams × {ESCORT_LEGS_PER_TEAM_DAY:g} convoy-leg a day × 365; a leg = one convoy over one "
+        "escorted segment (a convoy over the N-40's four segments uses four)",
+    )
+    b.src(
+        "RiskLimits",
+        "(all periods)",
+        "exposure_budget",
+        "blank",
+        "A",
+        "modelling choice",
+        "no budget in the base: budgets are for scenarios (RISK_BUDGET) and the frontier",
+    )
+
+    b.src(
+        "Disruptions",
+        "all",
+        "probability",
+        f"1 − exp(−(n/T) × (S(d1) − S(d2)) × years); S(d) = d^−{CLOSURE_ALPHA:.3f}",
+        "C",
+        "facts 6b: Kolpur bridge (>2 weeks) is 1 of the 16 corridor incidents counted; S(14) = 1/16 gives α",
+        "n = the log's count for the edge as printed in 6b (a closure anywhere on it counts, Quetta station and Nokkundi town too); "
+        "every incident closes its element ≥ 1 day (A); Pareto tail (A); one event per case in one period, the undisrupted "
+        "case takes the rest; events in other periods are left out, so the two-stage model understates disruption risk (the stress test shows each case in full)",
+    )
+    b.src(
+        "DisruptionFactors",
+        "all",
+        "factor, period",
+        "1 − closed days / days in the period",
+        "C",
+        "the case's closure length",
+        "a quarter of 2030 = 0.75 for 2030; two weeks = 1 − 14/365 = 0.96; a month = 0.92; six months = 0.5; a year of the 5-year 2031-35 = 0.8",
+    )
+    for name, text, n, (d1, d2), period, elements, factor, source in DISRUPTIONS:
+        share = closure_share(d1) - (closure_share(d2) if d2 else 0.0)
+        years = next(length for p, _s, length in PERIODS if p == period)
+        prob = 1 - math.exp(-(n / LOG_YEARS) * share * years)
+        b.row("Disruptions", {"disruption": name, "probability": round(prob, 5), "description": text})
+        for etype, element in elements:
+            b.row("DisruptionFactors", {"disruption": name, "element_type": etype, "element": element, "period": period, "factor": factor})
+        band = f"{d1:g}-{d2:g} days" if d2 else f"≥ {d1:g} days"
+        b.src(
+            "Disruptions",
+            name,
+            "probability, factor",
+            f"p {prob:.4f}; factor {factor:g} in {period}",
+            "C",
+            source,
+            f"rate {n:g}/{LOG_YEARS:g} yr × S({band}) {share:.4f} × {years} yr",
+        )
+
+
 @functools.lru_cache(maxsize=1)
 def _build() -> tuple[Records, list[dict[str, Any]]]:
     b = _Book()
@@ -1076,6 +1611,8 @@ def _build() -> tuple[Records, list[dict[str, Any]]]:
     _refineries(b)
     _ports_markets(b, prices)
     _upgrades(b)
+    _risk(b)
+    _scenarios(b)
     return b.tables, b.sources
 
 

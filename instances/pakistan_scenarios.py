@@ -8,16 +8,24 @@ Uncertainties sheets; see `supplyopt.scenarios` for the format).
   (13,000 t/yr) must be sold from 2031 at the site's port (Gwadar for Pasni), so the site opens
   even where the base plan would not refine; NO_REFINERY: no site at all (concentrate exported);
 - COPPER_HIGH / COPPER_LOW: copper 25 % above / below the 2025 average, passed on to cathode,
-  blister (98.5 % Cu, ~95 % of its value is copper) and Reko Diq concentrate (copper is ~70 % of
-  its FOB value after TC/RC; gold makes most of the rest): factors 1.25 / 1.24 / 1.18;
+  blister and Reko Diq concentrate by copper's share of each FOB price (`COPPER_FACTORS`: cathode
+  1.0; blister 0.51, its 92 g/t gold is the other half; concentrate 0.74 after TC/RC and gold):
+  factors 1.25 / 1.13 / 1.18 and 0.75 / 0.87 / 0.82;
 - N40_CLOSED_2029_30: the N-40 (R-02a..R-02d, Taftan-Nokkundi-Dalbandin-Nushki-Quetta) closed in
   the first two production years, 2029 and 2030;
 - BOLAN_RAIL_QUARTER_2030: ML-3 through the Bolan pass (L-03a) closed for a quarter of 2030;
 - GWADAR_EXPANSION: Gwadar gets a bulk terminal (4 Mt/yr, handling 6 USD/t) built by the port
-  at no cost to the chain.
+  at no cost to the chain;
+- ESCORTS: Settings escorts = yes: trucks on the high-risk Balochistan roads move in escorted
+  convoys (integer convoys, escort cost, the escort capacity of RiskLimits); off in the base
+  because integer convoys make every solve ~5× slower;
+- TWO_STAGE: Settings disruptions = yes: one design for every case of the Disruptions table
+  (flows per case, expected NPV); TWO_STAGE_CVAR: the same with cvar_weight 0.5 at α 0.9;
+- RISK_BUDGET: an exposure budget in every period, `RISK_BUDGET_SHARE` of the base plan's peak
+  yearly exposure (the planners' "cut the risk" case; `supplyopt frontier` sweeps such budgets).
 
-`uncertainty_rows()` declares the Monte-Carlo parameters: copper, gold and concentrate prices,
-refinery capex, and an N-40 disruption draw. Factors are assumptions (flag A), not forecasts.
+`uncertainty_rows()` declares the Monte-Carlo parameters: copper, blister, gold and concentrate
+prices, refinery capex, and an N-40 disruption draw. Factors are assumptions (flag A), not forecasts.
 """
 
 from __future__ import annotations
@@ -32,8 +40,15 @@ SITE_PORT = {"REF_PORT_QASIM": "PORT_QASIM", "REF_GWADAR": "GWADAR", "REF_PASNI"
 MOU_CATHODE_T = 13_000.0
 MOU_PERIODS = ("2031-35", "2036-40", "2041-45", "2046-50")  # every candidate (Pasni too) can run by then
 N40 = ("R-02a", "R-02b", "R-02c", "R-02d")
-COPPER_FACTORS = {"CU_CATHODE": 1.0, "CU_BLISTER": 0.95, "RD_CONC": 0.72}  # copper's share of each product's FOB value (A)
+# Change of each product's FOB price per relative change of the copper price (instances/pakistan.py
+# copper_value_shares(), C): cathode ≈ 1; Saindak blister 0.51 (92 g/t gold is half its value);
+# Reko Diq concentrate 0.74 (payable copper over the FOB price after TC/RC and gold).
+COPPER_FACTORS = {"CU_CATHODE": 1.004, "CU_BLISTER": 0.508, "RD_CONC": 0.735}
 COPPER_SWING = 0.25
+# RISK_BUDGET: exposure (Σ risk score × t/yr) ≤ RISK_BUDGET_SHARE × the base plan's peak yearly
+# exposure (results/base.xlsx RiskExposure, 2036-40), in every period.
+BASE_PEAK_EXPOSURE = 28_890_000.0
+RISK_BUDGET_SHARE = 0.6
 
 
 def _row(scenario: str, description: str, table: str, key: str, column: str, operation: str, value: Any) -> dict[str, Any]:
@@ -48,8 +63,10 @@ def _row(scenario: str, description: str, table: str, key: str, column: str, ope
     }
 
 
-def scenario_rows() -> list[dict[str, Any]]:
-    """Rows of the Scenarios sheet."""
+def scenario_rows(copper_shares: dict[str, float] | None = None) -> list[dict[str, Any]]:
+    """Rows of the Scenarios sheet; `copper_shares` overrides COPPER_FACTORS (instances/pakistan.py
+    passes the shares computed from its prices)."""
+    shares = COPPER_FACTORS if copper_shares is None else copper_shares
     rows: list[dict[str, Any]] = []
     for site in SITES:
         name = "REFINERY_" + site.removeprefix("REF_")
@@ -63,7 +80,7 @@ def scenario_rows() -> list[dict[str, Any]]:
     rows.append(_row("NO_REFINERY", "No refinery in Pakistan: concentrate and blister exported as they are", "Refineries", "*", "max_modules", "set", 0))
     for name, sign in (("COPPER_HIGH", +1), ("COPPER_LOW", -1)):
         text = f"Copper price {'+' if sign > 0 else '−'}{COPPER_SWING:.0%} on cathode, blister and Reko Diq concentrate"
-        for commodity, share in COPPER_FACTORS.items():
+        for commodity, share in shares.items():
             rows.append(_row(name, text, "Markets", f"* | {commodity} | *", "price_usd_per_t", "scale", round(1 + sign * COPPER_SWING * share, 4)))
     for corridor in N40:
         for period in ("2029", "2030"):
@@ -92,7 +109,47 @@ def scenario_rows() -> list[dict[str, Any]]:
     text = "Gwadar bulk terminal built by the port (4 Mt/yr, 6 USD/t handling), no cost to the chain"
     rows.append(_row("GWADAR_EXPANSION", text, "Ports", "GWADAR", "capacity_t_per_yr", "set", 4_000_000))
     rows.append(_row("GWADAR_EXPANSION", text, "Ports", "GWADAR", "handling_usd_per_t", "set", 6))
+    text = "Escorted convoys on the high-risk Balochistan roads: integer convoys, escort cost, escort capacity (RiskLimits)"
+    rows.append(_row("ESCORTS", text, "Settings", "escorts", "value", "set", "yes"))
+    text = "Two-stage over the Disruptions table: one design for every case, flows per case, expected NPV"
+    rows.append(_row("TWO_STAGE", text, "Settings", "disruptions", "value", "set", "yes"))
+    # HiGHS 1.15 may end this one in "solver error": the CVaR rows hold scenario NPVs (~3e10 USD),
+    # where double precision leaves ~3e-6 absolute error against its 1e-7 feasibility tolerance.
+    # With those rows scaled by 1e-6 it solves (~50 s): the base design, CVaR 32.3754 bn USD.
+    text = "Two-stage over the Disruptions table, objective 0.5 · E[NPV] + 0.5 · CVaR(α = 0.9)"
+    rows.append(_row("TWO_STAGE_CVAR", text, "Settings", "disruptions", "value", "set", "yes"))
+    rows.append(_row("TWO_STAGE_CVAR", text, "Settings", "cvar_weight", "value", "set", 0.5))
+    rows.append(_row("TWO_STAGE_CVAR", text, "Settings", "cvar_alpha", "value", "set", 0.9))
+    budget = risk_budget()
+    text = f"Exposure budget {budget:,.0f} score·t/yr in every period ({RISK_BUDGET_SHARE:.0%} of the base plan's peak)"
+    rows.append(_row("RISK_BUDGET", text, "RiskLimits", "", "exposure_budget", "set", budget))
     return rows
+
+
+def risk_budget() -> float:
+    """The RISK_BUDGET scenario's exposure budget (score·t/yr)."""
+    return round(RISK_BUDGET_SHARE * BASE_PEAK_EXPOSURE, -4)
+
+
+def scenario_sources() -> list[tuple[str, str]]:
+    """(scenario, why) rows for the instance's Sources sheet."""
+    return [
+        (
+            "REFINERY_*",
+            f"site forced: the other sites excluded and one module's cathode ({MOU_CATHODE_T:,.0f} t/yr) committed at {', '.join(sorted(set(SITE_PORT.values())))} from 2031 (A)",
+        ),
+        ("NO_REFINERY", "every site's max_modules 0"),
+        ("COPPER_HIGH, COPPER_LOW", f"±{COPPER_SWING:.0%} copper scaled by copper's share of each product's value {COPPER_FACTORS} (A)"),
+        ("N40_CLOSED_2029_30", "facts 6b: 3 N-40 incidents 2023-25; a two-year closure is a stress case, not a forecast"),
+        ("BOLAN_RAIL_QUARTER_2030", "facts 6b: 4 L-03 incidents; closed a quarter of 2030 = capacity factor 0.75 for that year"),
+        ("GWADAR_EXPANSION", "facts Sheet 2: Gwadar master plan (U); terminal size and handling A"),
+        ("ESCORTS", "convoy size, escort cost and escort capacity: CorridorRisk and RiskLimits Sources rows (A)"),
+        ("TWO_STAGE, TWO_STAGE_CVAR", "the Disruptions table (its Sources rows); CVaR weight 0.5 and α 0.9 are A"),
+        (
+            "RISK_BUDGET",
+            f"{RISK_BUDGET_SHARE:.0%} of the base plan's peak yearly exposure {BASE_PEAK_EXPOSURE:,.0f} score·t/yr (results/base.xlsx RiskExposure), A",
+        ),
+    ]
 
 
 def uncertainty_rows() -> list[dict[str, Any]]:
@@ -114,7 +171,19 @@ def uncertainty_rows() -> list[dict[str, Any]]:
         row(
             "CU_PRICE", "Copper price factor (cathode)", "Markets", "* | CU_CATHODE | *", "price_usd_per_t", "scale", "triangular", low=0.75, mode=1.0, high=1.3
         ),
-        row("CU_PRICE", "", "Markets", "* | CU_BLISTER | *", "price_usd_per_t", "scale"),
+        row(
+            "BLISTER_PRICE",
+            "Saindak blister price factor: the copper swing × copper's 51 % share of its value, drawn apart from CU_PRICE "
+            "(one draw applies alike to every row of a parameter, so blister cannot follow copper at half the swing)",
+            "Markets",
+            "* | CU_BLISTER | *",
+            "price_usd_per_t",
+            "scale",
+            "triangular",
+            low=round(1 - 0.25 * COPPER_FACTORS["CU_BLISTER"], 3),
+            mode=1.0,
+            high=round(1 + 0.3 * COPPER_FACTORS["CU_BLISTER"], 3),
+        ),
         row("AU_PRICE", "Gold price factor (doré)", "Markets", "* | GOLD_DORE | *", "price_usd_per_t", "scale", "normal", mode=1.0, sd=0.12, low=0.7, high=1.4),
         row(
             "CONC_PRICE",

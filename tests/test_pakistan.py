@@ -2,7 +2,10 @@
 
 It validates, its workbook reads back to the same Instance, it solves to a proven optimum, the
 plan keeps every balance and capacity (recomputed here from the result tables and the input
-tables, not from the model), and the plan is the one the instance's economics imply:
+tables, not from the model), and the plan is the one the instance's economics imply, with the
+security risk of facts Sheet 6 priced in (security cost and expected cargo loss per tonne on
+every corridor and at Gwadar, Karachi, Quetta and Nokkundi; escorts and disruptions are
+scenarios, see tests/test_pakistan_risk.py):
 
 - Every mine runs at its maximum and every tonne is exported unrefined: no refinery opens.
   Refining adds value (antimony ~6,500 USD/t of concentrate, Saindak blister ~300 USD/t, Reko Diq
@@ -12,8 +15,12 @@ tables, not from the model), and the plan is the one the instance's economics im
   N-40/N-25, so the rail runs full (2 trains/day) from the Nokkundi transfer and the rest goes by
   road. Once the R-11 Nokkundi-Panjgur road is built, trucking to Gwadar (~690 km) is cheaper still
   than the ~1,400 km rail, so Phase 2 concentrate goes to Gwadar up to its 1 Mt/yr, with the Port
-  Qasim take-or-pay (450 kt/yr) kept. The 70-km rail branch, the 400 M USD Nokkundi-Sibi track
-  upgrade, the N-25 dualisation and the Pasni port do not pay for this chain alone.
+  Qasim take-or-pay (450 kt/yr) kept. Pricing security does not change this: the Gwadar road
+  (R-11, N-85, M-8) carries about as many expected incidents per tonne as the rail (Gwadar port's
+  two logged attacks against the Bolan line's three), far fewer than the N-40/N-25 road, and its
+  transport saving (~15 USD/t) dwarfs the security difference (`test_route_costs_order`).
+  The 70-km rail branch, the 400 M USD Nokkundi-Sibi track upgrade, the N-25 dualisation and the
+  Pasni port do not pay for this chain alone: the design is the R-11 road alone.
 - Tripling the antimony output makes the refinery pay: it opens at Port Qasim, the cheapest site
   to build and run (its products are light, so where the inputs come from matters little).
 """
@@ -213,11 +220,28 @@ def _route_cost(inst, corridors: list[str]) -> float:
 RAIL_TO_PQ = ["R-01", "T-NOK", "L-02b", "L-02c", "L-02d", "L-03a", "L-03b", "L-05a", "P-PQ"]
 ROAD_TO_PQ = ["R-01", "R-02b", "R-02c", "R-02d", "R-04a", "R-04b", "R-04c", "R-04d", "R-04e", "K-PQ"]
 ROAD_TO_GWADAR = ["R-01", "R-11", "R-05c", "R-06a", "R-06b"]
+# Nodes a tonne of concentrate is handled at on each route (hubs it passes, the port it is sold at).
+NODES_ON = {
+    "rail": ["NOKKUNDI", "NOKKUNDI_RS", "PORT_QASIM"],
+    "road": ["NOKKUNDI", "QUETTA", "PORT_QASIM"],
+    "gwadar": ["NOKKUNDI", "GWADAR"],
+}
+
+
+def _security_cost(inst, corridors: list[str], nodes: list[str], commodity: str) -> tuple[float, float]:
+    """(security USD/t, expected loss USD/t) of a tonne of `commodity` along the route."""
+    cr = inst["CorridorRisk"].set_index("corridor")
+    nr = inst["NodeRisk"].set_index("node")
+    value = inst["Commodities"].set_index("commodity").loc[commodity, "cargo_value_usd_per_t"]
+    sec = cr.loc[corridors, "security_cost_usd_per_t"].sum() + nr.loc[nodes, "security_cost_usd_per_t"].sum()
+    q = cr.loc[corridors, "incident_probability"].sum() + nr.loc[nodes, "incident_probability"].sum()
+    return sec, q * value
 
 
 def test_route_costs_order():
-    """Hand check of the transport economics behind the plan (USD/t, port handling added):
-    road to Gwadar over R-11 ≈ 29 + 7 < rail to Port Qasim ≈ 43 + 8 < road to Port Qasim ≈ 54 + 8."""
+    """Hand check of the economics behind the plan (USD/t, port handling added):
+    road to Gwadar over R-11 ≈ 29 + 7 < rail to Port Qasim ≈ 43 + 8 < road to Port Qasim ≈ 54 + 8,
+    and with security and expected loss priced: Gwadar ≈ 36 + 15 < rail ≈ 51 + 15 < road ≈ 62 + 23."""
     inst = instance_from_records(pakistan.records())
     ports = inst["Ports"].set_index("port")["handling_usd_per_t"]
     gwadar = _route_cost(inst, ROAD_TO_GWADAR) + ports["GWADAR"]
@@ -226,6 +250,20 @@ def test_route_costs_order():
     assert gwadar < rail < road
     assert rail == pytest.approx(50.8, abs=1.0)
     assert road - rail == pytest.approx(11.6, abs=1.0)
+    risk = {
+        name: _security_cost(inst, route, NODES_ON[name], "RD_CONC") for name, route in (("gwadar", ROAD_TO_GWADAR), ("rail", RAIL_TO_PQ), ("road", ROAD_TO_PQ))
+    }
+    # Security: the Gwadar road and the rail both ~15 USD/t (Gwadar port's 6.7 against the rail's
+    # Bolan pass and Nokkundi railhead), the N-40/N-25 road ~23 (Quetta, 5 USD/t, and ~1.3 incidents a year).
+    assert risk["gwadar"][0] == pytest.approx(15.1, abs=0.5) and risk["rail"][0] == pytest.approx(15.1, abs=0.5)
+    assert risk["road"][0] == pytest.approx(23.2, abs=0.5)
+    # Expected cargo loss is small next to it: 0.3 × 0.25 / 365 = 0.02 % of the concentrate's
+    # ~3,500 USD/t per expected incident a year along the route (~1.5 on rail and to Gwadar, ~2.3 by road).
+    assert risk["gwadar"][1] == pytest.approx(1.09, abs=0.05) and risk["road"][1] == pytest.approx(1.68, abs=0.05)
+    total = {"gwadar": gwadar, "rail": rail, "road": road}
+    total = {k: v + sum(risk[k]) for k, v in total.items()}
+    assert total["gwadar"] < total["rail"] < total["road"]
+    assert total["rail"] - total["gwadar"] > 10.0
     # The 75-km branch would save (R-01 truck + transfer) − (branch + loading) per tonne,
     # ~4 USD/t on at most the 0.73 Mt/yr the unimproved ML-4 can take: ~3 M USD/yr, against 90 M USD.
     saving = _route_cost(inst, ["R-01", "T-NOK"]) - _route_cost(inst, ["X-RD", "L-01"])
@@ -288,9 +326,11 @@ def test_reko_diq_routes(solved):
         assert first(conc, corridor="T-NOK", period=p)["t_per_yr"].sum() >= rail_cap - blister - TOL
         assert first(conc, corridor="R-04e", period=p)["t_per_yr"].sum() > 100_000
         assert first(sales, node="PORT_QASIM", commodity="RD_CONC", period=p)["t_per_yr"].sum() == pytest.approx(900_000, rel=1e-6)
-    # No rail branch, no track upgrade, no N-25 dualisation, no Pasni port.
+    # No rail branch, no track upgrade, no N-25 dualisation, no Pasni port: R-11 alone, from 2031-35
+    # (tests/test_pakistan_risk.py stresses exactly this design).
     assert not ups.loc["U-L01", "built"] and not ups.loc["U-PASNI-PORT", "built"]
     assert not ups.loc[[u for u in ups.index if u.startswith(("U-L04", "U-N25"))], "built"].any()
+    assert {u: r.in_service_from for u, r in ups[ups["built"].astype(bool)].iterrows()} == {"U-R11": "2031-35"}
     # R-11 opens the road to Gwadar for Phase 2: Gwadar takes Reko Diq concentrate up to its capacity.
     assert ups.loc["U-R11", "built"] and ups.loc["U-R11", "in_service_from"] == "2031-35"
     gwadar_cap = inst["Ports"].set_index("port").loc["GWADAR", "capacity_t_per_yr"]
