@@ -189,7 +189,12 @@ def require_plan(report: SolveReport) -> None:
     if report.status == UNBOUNDED:
         raise SolverError("The model is unbounded: some revenue can grow without limit (a market without a maximum fed by a mine without one?).")
     if not report.has_plan:
-        raise SolverError(f"HiGHS stopped ({report.termination}) without finding any plan; try a longer --time-limit.")
+        if report.termination == "maxTimeLimit":
+            raise SolverError("HiGHS reached the time limit before finding any plan; try a longer --time-limit.")
+        raise SolverError(
+            f"HiGHS stopped ({report.termination}) without finding any plan. This usually means numerical trouble: "
+            "check for very large or very small numbers (capacities, costs, yields) in the input."
+        )
 
 
 class LineLog(io.TextIOBase):
