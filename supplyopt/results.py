@@ -97,7 +97,8 @@ def kpis(m, d: ModelData, report: SolveReport, tables) -> dict[str, Any]:
         "fixed_cost_pv_usd": float(pv.get("fixed", 0.0)),
         "capex_pv_usd": float(pv.get("capex", 0.0)),
         "refineries_open": ", ".join(opened) if opened else "none",
-        "upgrades_built": ", ".join(f"{u} ({p})" for u, p in zip(tables["Upgrades"]["upgrade"], tables["Upgrades"]["in_service_from"]) if p is not None) or "none",
+        "upgrades_built": ", ".join(f"{u} ({p})" for u, p in zip(tables["Upgrades"]["upgrade"], tables["Upgrades"]["in_service_from"]) if pd.notna(p))
+        or "none",
         "risk_exposure_total": _val(sum(d.probability[s] * m.exposure_total[s] for s in d.scenarios)),
         "expected_loss_pv_usd": float(costs.loc[costs["term"] == "expected_loss", "present_value_usd"].sum()),
         "security_cost_pv_usd": float(costs.loc[costs["term"].isin(["security", "escorts"]), "present_value_usd"].sum()),
@@ -324,12 +325,15 @@ def risk_exposure_table(m, d: ModelData) -> pd.DataFrame:
                     else 0.0,
                 }
             )
-    from supplyopt.model.risk import node_throughput
+    from supplyopt.model.risk import node_cargo
 
-    handled = node_throughput(m, d)
+    handled = node_cargo(m, d)
+    loss_on = bool(d.risk_settings.get("expected_loss"))
     for s in d.scenarios:
         for (n, p), rec in d.node_risk.items():
-            t = sum(_val(x) for x in handled.get((s, n, p), []))
+            cargo = [(c, _val(x)) for c, x in handled.get((s, n, p), [])]
+            t = sum(v for _c, v in cargo)
+            loss = rec["incident_probability"] * sum(d.cargo_value[c] * v for c, v in cargo) if loss_on else 0.0
             rows.append(
                 {
                     "scenario": s,
@@ -340,7 +344,7 @@ def risk_exposure_table(m, d: ModelData) -> pd.DataFrame:
                     "risk_score": rec["risk_score"],
                     "exposure": _clean(rec["risk_score"] * t),
                     "incident_probability": rec["incident_probability"],
-                    "expected_loss_usd_per_yr": None,
+                    "expected_loss_usd_per_yr": _clean(loss),
                 }
             )
     cols = ["scenario", "element_type", "element", "period", "t_per_yr", "risk_score", "exposure", "incident_probability", "expected_loss_usd_per_yr"]

@@ -377,10 +377,10 @@ def test_cvar_weight_moves_the_design(weight, built, objective):
         assert _outcomes(res) == {"base": pytest.approx(60_000), "CHEAP_CLOSED": pytest.approx(50_000)}
         assert npv(res) == pytest.approx(58_000)
     else:
-        assert _outcomes(res) == {"base": pytest.approx(80_000), "CHEAP_CLOSED": pytest.approx(0)}
+        assert _outcomes(res) == {"base": pytest.approx(80_000), "CHEAP_CLOSED": pytest.approx(0, abs=1e-3)}  # USD; solver tolerance
         assert npv(res) == pytest.approx(64_000)
     if weight > 0:
-        assert res.summary["cvar_npv_usd"] == pytest.approx(50_000 if built else 0)
+        assert res.summary["cvar_npv_usd"] == pytest.approx(50_000 if built else 0, abs=1e-3)  # USD; solver tolerance
 
 
 def test_cvar_alpha_zero_is_the_expectation():

@@ -27,21 +27,27 @@ def transit_nodes(d: ModelData) -> set[str]:
     return {a.head for a in d.arcs.values()} - busy
 
 
-def node_throughput(m, d: ModelData) -> dict[tuple[str, str, str], list]:
-    """(s, node, p) → tonnes the node handles: sales there, refinery input, mine output, and at
-    transit nodes (hubs: no sales, recipe or mine) the inflow Σ_{a into n, c} flow_{s,a,c,p}."""
+def node_cargo(m, d: ModelData) -> dict[tuple[str, str, str], list[tuple[str, object]]]:
+    """(s, node, p) → (commodity, variable) pairs of the tonnes the node handles: sales there,
+    refinery input, mine output, and at transit nodes (hubs: no sales, recipe or mine) the
+    inflow Σ_{a into n, c} flow_{s,a,c,p}."""
     out: dict[tuple[str, str, str], list] = defaultdict(list)
     for s, n, c, p in m.MARKET_S:
-        out[(s, n, p)].append(m.sell[s, n, c, p])
+        out[(s, n, p)].append((c, m.sell[s, n, c, p]))
     for s, j, r, p in m.PROCESS:
-        out[(s, j, p)].append(m.process[s, j, r, p])
+        out[(s, j, p)].append((d.recipes[r]["input"], m.process[s, j, r, p]))
     for s, i, c, p in m.SUPPLY_S:
-        out[(s, i, p)].append(m.produce[s, i, c, p])
+        out[(s, i, p)].append((c, m.produce[s, i, c, p]))
     transit = transit_nodes(d)
     for s, a, c, p in m.FLOW:
         if d.arcs[a].head in transit:
-            out[(s, d.arcs[a].head, p)].append(m.flow[s, a, c, p])
+            out[(s, d.arcs[a].head, p)].append((c, m.flow[s, a, c, p]))
     return out
+
+
+def node_throughput(m, d: ModelData) -> dict[tuple[str, str, str], list]:
+    """(s, node, p) → the variables of the tonnes the node handles (see node_cargo)."""
+    return {k: [x for _c, x in v] for k, v in node_cargo(m, d).items()}
 
 
 def add_security_costs(m: pyo.ConcreteModel, d: ModelData) -> None:
@@ -81,21 +87,10 @@ def add_expected_loss(m: pyo.ConcreteModel, d: ModelData) -> None:
         if q and d.cargo_value[c]:
             by_sp[(s, p)].append(q * d.cargo_value[c] * m.flow[s, a, c, p])
     if q_n:
-        for s, n, c, p in m.MARKET_S:
-            if q_n.get((n, p)) and d.cargo_value[c]:
-                by_sp[(s, p)].append(q_n[(n, p)] * d.cargo_value[c] * m.sell[s, n, c, p])
-        for s, j, r, p in m.PROCESS:
-            c = d.recipes[r]["input"]
-            if q_n.get((j, p)) and d.cargo_value[c]:
-                by_sp[(s, p)].append(q_n[(j, p)] * d.cargo_value[c] * m.process[s, j, r, p])
-        for s, i, c, p in m.SUPPLY_S:
-            if q_n.get((i, p)) and d.cargo_value[c]:
-                by_sp[(s, p)].append(q_n[(i, p)] * d.cargo_value[c] * m.produce[s, i, c, p])
-        transit = transit_nodes(d)
-        for s, a, c, p in m.FLOW:
-            n = d.arcs[a].head
-            if n in transit and q_n.get((n, p)) and d.cargo_value[c]:
-                by_sp[(s, p)].append(q_n[(n, p)] * d.cargo_value[c] * m.flow[s, a, c, p])
+        for (s, n, p), cargo in node_cargo(m, d).items():
+            q = q_n.get((n, p))
+            if q:
+                by_sp[(s, p)] += [q * d.cargo_value[c] * x for c, x in cargo if d.cargo_value[c]]
     add_term(m, "expected_loss", "operating", "Expected cargo loss", lambda s, p: pyo.quicksum(by_sp.get((s, p), [])))
 
 

@@ -3,23 +3,36 @@ of every operational variable, see data.apply_disruptions), and the CVaR of scen
 
 from __future__ import annotations
 
+import math
+
 import pyomo.environ as pyo
 
 from supplyopt.model.data import ModelData
 
 
+def npv_unit(d: ModelData) -> float:
+    """A power of ten near 1/1000 of the NPV's magnitude (highest price × all mines' output):
+    the CVaR rows are written in this unit so that HiGHS sees numbers near 10³, not 10¹⁰."""
+    price = max((abs(r["price"]) for r in d.markets.values()), default=1.0)
+    output = max((sum(r["max"] for (_i, _c, p), r in d.supply.items() if p == q) for q in d.periods), default=1.0)
+    magnitude = max(price * output, 1.0)
+    return 10.0 ** max(0, math.floor(math.log10(magnitude)) - 3)
+
+
 def add_cvar(m: pyo.ConcreteModel, d: ModelData) -> None:
     """Conditional value at risk of NPV at level α (Rockafellar–Uryasev), for maximisation:
 
-        CVaR_α = η − 1/(1 − α) · Σ_s π_s · u_s,   u_s ≥ η − NPV_s,   u_s ≥ 0,   η free
+        CVaR_α = U · (η − 1/(1 − α) · Σ_s π_s · u_s),   u_s ≥ η − NPV_s / U,   u_s ≥ 0,   η free
 
-    At the optimum η is the (1 − α)-quantile of NPV (its value at risk: NPV falls below η with
+    η and u are in units of U USD (npv_unit, a power of ten) so the rows stay well scaled.
+    At the optimum U·η is the (1 − α)-quantile of NPV (its value at risk: NPV falls below it with
     probability at most 1 − α) and CVaR the mean NPV of the worst 1 − α probability mass; α = 0
-    gives CVaR = E[NPV]. Named `cvar_eta`, `cvar_excess[s]`, `cvar_shortfall[s]`, `cvar`.
+    gives CVaR = E[NPV]. Named `cvar_eta`, `cvar_excess[s]`, `cvar_shortfall[s]`, `cvar` (USD).
     """
     a = d.risk_settings.get("cvar_alpha")
     alpha = 0.9 if a is None else float(a)  # not `or 0.9`: α = 0 is a valid level
+    unit = npv_unit(d)
     m.cvar_eta = pyo.Var(within=pyo.Reals)
     m.cvar_excess = pyo.Var(m.S, within=pyo.NonNegativeReals)
-    m.cvar_shortfall = pyo.Constraint(m.S, rule=lambda _m, s: m.cvar_excess[s] >= m.cvar_eta - m.scenario_npv[s])
-    m.cvar = pyo.Expression(expr=m.cvar_eta - (1.0 / (1.0 - alpha)) * pyo.quicksum(d.probability[s] * m.cvar_excess[s] for s in d.scenarios))
+    m.cvar_shortfall = pyo.Constraint(m.S, rule=lambda _m, s: m.cvar_excess[s] >= m.cvar_eta - (1.0 / unit) * m.scenario_npv[s])
+    m.cvar = pyo.Expression(expr=unit * (m.cvar_eta - (1.0 / (1.0 - alpha)) * pyo.quicksum(d.probability[s] * m.cvar_excess[s] for s in d.scenarios)))
