@@ -174,7 +174,7 @@ def diagnose(inst: Instance, options: SolveOptions = SolveOptions()) -> Diagnosi
             out.violations.append(
                 Finding("RiskLimits", None, f"{p}{_scen(d, s)}: exposure budget {b:,.0f} is too tight; the minimums need at least {b + x:,.0f}")
             )
-    _lp, duals, rcs = solve_fixed_lp(m, options)
+    _lp, duals, rcs, _ = solve_fixed_lp(m, options)
     out.binding = _binding_limits(m, d, duals) + _mine_max_binding(m, d, rcs)
     return out
 
@@ -182,16 +182,51 @@ def diagnose(inst: Instance, options: SolveOptions = SolveOptions()) -> Diagnosi
 SHADOW_COLUMNS = ["family", "element", "sheet", "row", "period", "scenario", "limit", "used", "npv_per_unit_usd", "usd_per_t_in_period"]
 
 
+def _corridor_users(m, d: ModelData, idx: tuple) -> list:
+    s, k, p = idx
+    return [m.flow[s, a, c, p] for a in d.corridor_arcs[k] for c in d.commodities if (s, a, c, p) in m.flow]
+
+
+def _port_users(m, d: ModelData, idx: tuple) -> list:
+    s, n, p = idx
+    return [m.sell[s, n, c, p] for c in d.commodities if (s, n, c, p) in m.sell]
+
+
+def _refinery_users(m, d: ModelData, idx: tuple) -> list:
+    s, j, p = idx
+    return [m.process[s, j, r, p] for (jj, r) in d.site_recipes if jj == j]
+
+
+# Capacity rows and the variables that use them; unused ones get a probed marginal value.
+PROBE_T = 1000.0  # t/yr: the "next tonnes" a probe adds to an unused capacity
+MAX_PROBES = 25
+CAPACITY_USERS = {"corridor_capacity": _corridor_users, "port_capacity": _port_users, "refinery_capacity": _refinery_users}
+
+
 def shadow_prices(m: pyo.ConcreteModel, options: SolveOptions = SolveOptions()) -> pd.DataFrame:
     """Marginal NPV of one more unit of each capacity, contract bound and risk budget, from the LP
     with every integer decision fixed at the solved plan (the model must hold a solved plan).
 
-    npv_per_unit_usd = ∂NPV/∂limit (USD of present value per t/yr of limit in that period);
+    npv_per_unit_usd = ∂NPV/∂limit (USD of present value per t/yr of limit in that period; for an
+    unused capacity with a nonzero dual, whose dual is not unique, the measured value of the next
+    PROBE_T t/yr: the largest MAX_PROBES of them are re-solved, warm-started);
     usd_per_t_in_period = the same per tonne moved in the period (divided by π_s · DF_p).
     The model's variable values are restored to the MILP plan afterwards."""
     d: ModelData = m.data
     saved = [(v, v.value) for v in m.component_data_objects(pyo.Var)]
-    report, duals, rcs = solve_fixed_lp(m, options)
+
+    def degenerate_capacities(duals: dict) -> list[tuple[object, float]]:
+        # A capacity nothing uses (limit 0, typically a planned corridor) has a non-unique dual
+        # that HiGHS may report as huge: measure the value of the next PROBE_T t/yr instead.
+        out = []
+        for family in CAPACITY_USERS:
+            for idx, con in getattr(m, family, {}).items():
+                users = CAPACITY_USERS[family](m, d, idx)
+                if abs(duals.get(con, 0.0)) > TOL and users and all(abs(pyo.value(x)) < 1e-9 for x in users) and con.upper is not None:
+                    out.append((con, PROBE_T))
+        return sorted(out, key=lambda cd: -abs(duals[cd[0]]))[:MAX_PROBES]
+
+    report, duals, rcs, slopes = solve_fixed_lp(m, options, probes=degenerate_capacities)
     sign = 1.0 if report.sense == "maximise" else -1.0  # duals are ∂objective/∂rhs; report ∂NPV
     rows = []
     if report.status == "optimal":
@@ -201,7 +236,7 @@ def shadow_prices(m: pyo.ConcreteModel, options: SolveOptions = SolveOptions()) 
                 continue
             for idx, con in comp.items():
                 idx = idx if isinstance(idx, tuple) else (idx,)
-                dual = sign * duals.get(con, 0.0)
+                dual = sign * slopes.get(con, duals.get(con, 0.0))
                 s, p = _scenario_period(d, idx)
                 f = describe_limit(m, d, family, idx)
                 limit, used = limit_and_use(m, d, family, idx, con)

@@ -14,6 +14,7 @@ import math
 import signal
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from typing import TextIO
 
@@ -222,10 +223,14 @@ def timed(fn, *args, **kwargs):
     return out, time.perf_counter() - t
 
 
-def solve_fixed_lp(m: pyo.ConcreteModel, options: SolveOptions = SolveOptions()) -> tuple[SolveReport, dict, dict]:
+def solve_fixed_lp(
+    m: pyo.ConcreteModel, options: SolveOptions = SolveOptions(), probes: Callable[[dict], list[tuple[object, float]]] | None = None
+) -> tuple[SolveReport, dict, dict, dict]:
     """Fix every integer variable at its (rounded) value, solve the remaining LP and return
-    (report, duals by constraint, reduced costs by variable). Duals are ∂objective/∂rhs in the
-    objective's own sense. The integer variables are unfixed again afterwards."""
+    (report, duals by constraint, reduced costs by variable, probed slopes). Duals are
+    ∂objective/∂rhs in the objective's own sense. `probes(duals)` may name (≤ constraint, δ)
+    pairs: each is re-solved with its upper bound raised by δ (HiGHS keeps the model and warm
+    starts) and its slope Δobjective/δ returned. The integer variables are unfixed afterwards."""
     fixed = []
     for v in m.component_data_objects(pyo.Var, active=True):
         if v.is_integer() and not v.fixed:
@@ -242,6 +247,7 @@ def solve_fixed_lp(m: pyo.ConcreteModel, options: SolveOptions = SolveOptions())
         rcs = res.solution_loader.get_reduced_costs() if ok else {}
         if ok:
             res.solution_loader.load_vars()
+        slopes = _probe(opt, m, res.incumbent_objective, probes(duals) if (ok and probes) else [])
         report = SolveReport(
             status=OPTIMAL if ok else NO_SOLUTION,
             termination=str(res.termination_condition.name),
@@ -259,4 +265,19 @@ def solve_fixed_lp(m: pyo.ConcreteModel, options: SolveOptions = SolveOptions())
             v.domain = domain
             v.setlb(bounds[0])
             v.setub(bounds[1])
-    return report, duals, rcs
+    return report, duals, rcs, slopes
+
+
+def _probe(opt: Highs, m: pyo.ConcreteModel, base: float, probes: list[tuple[object, float]]) -> dict:
+    """Objective slope for each (constraint, δ): re-solve with upper + δ, then restore."""
+    slopes = {}
+    for con, delta in probes:
+        lower, upper = con.lower, con.upper
+        con.set_value((lower, con.body, upper + delta))
+        try:
+            r = opt.solve(m, load_solutions=False, raise_exception_on_nonoptimal_result=False)
+            if r.termination_condition == TerminationCondition.convergenceCriteriaSatisfied:
+                slopes[con] = (r.incumbent_objective - base) / delta
+        finally:
+            con.set_value((lower, con.body, upper))
+    return slopes
