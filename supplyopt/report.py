@@ -169,18 +169,18 @@ def _legend(ax, cmap, max_risk: float, max_flow: float, any_opened: bool) -> Non
     handles.append(Line2D([], [], color="#bdbdbd", lw=0.8, label="unused corridor"))
     if max_risk > 0:
         handles.append(Line2D([], [], color=cmap(0.0), lw=3, label="low risk"))
-        handles.append(Line2D([], [], color=cmap(1.0), lw=3, label=f"high risk (score {max_risk:g})"))
+        handles.append(Line2D([], [], color=cmap(1.0), lw=3, label=f"high risk (score {max_risk:.3g})"))
     ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=7, framealpha=0.9, borderaxespad=0.0)
 
 
 def _scale_bar(ax, nodes: pd.DataFrame) -> None:
-    """A 100 km (or 200 km) bar in the upper right corner, correct at the map's mean latitude."""
+    """A 10-200 km bar in the lower right corner, correct at the map's mean latitude."""
     lat = float(nodes["lat"].mean())
     km_per_deg = 111.32 * math.cos(math.radians(lat))
     span_km = (float(nodes["lon"].max()) - float(nodes["lon"].min())) * km_per_deg
     length_km = 200 if span_km > 800 else 100 if span_km > 300 else 50 if span_km > 100 else 10
     x1 = float(nodes["lon"].max())
-    y = float(nodes["lat"].max())
+    y = float(nodes["lat"].min()) - 0.05 * max(float(nodes["lat"].max() - nodes["lat"].min()), 0.1)  # below the southernmost node
     x0 = x1 - length_km / max(km_per_deg, 1e-6)
     ax.plot([x0, x1], [y, y], color="black", lw=3, zorder=8)
     ax.annotate(f"{length_km} km", ((x0 + x1) / 2, y), xytext=(0, 5), textcoords="offset points", ha="center", fontsize=8, zorder=8)
