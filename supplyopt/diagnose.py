@@ -12,9 +12,10 @@ from dataclasses import dataclass, field
 import pandas as pd
 import pyomo.environ as pyo
 
+from supplyopt.coerce import ROW_COLUMN
 from supplyopt.instance import Instance
 from supplyopt.model import build_model
-from supplyopt.model.data import BASE_SCENARIO, ModelData, prepare
+from supplyopt.model.data import BASE_SCENARIO, ModelData, expand_periods, prepare
 from supplyopt.solve import SolveOptions, solve, solve_fixed_lp
 
 TOL = 1e-4  # t/yr, or USD per unit for duals
@@ -77,10 +78,10 @@ def describe_limit(m: pyo.ConcreteModel, d: ModelData, family: str, idx: tuple) 
         return Finding("Refineries", d.rows.get(("Refineries", j)), f"refinery {j} max_modules {d.sites[j]['max_modules']} in {p}")
     if family == "exposure_budget":
         s, p = idx
-        return Finding("RiskLimits", None, f"exposure budget {d.risk_limits[p]['exposure_budget']:,.0f} in {p}{_scen(d, s)}")
+        return Finding("RiskLimits", d.rows.get(("RiskLimits", p)), f"exposure budget {d.risk_limits[p]['exposure_budget']:,.0f} in {p}{_scen(d, s)}")
     if family == "escort_capacity":
         s, p = idx
-        return Finding("RiskLimits", None, f"escort capacity {d.risk_limits[p]['max_convoys']:,.0f} convoys/yr in {p}{_scen(d, s)}")
+        return Finding("RiskLimits", d.rows.get(("RiskLimits", p)), f"escort capacity {d.risk_limits[p]['max_convoys']:,.0f} convoys/yr in {p}{_scen(d, s)}")
     if family in ("high_risk_share", "port_share", "corridor_share"):
         setting = {"high_risk_share": "high_risk_max_share", "port_share": "max_port_share", "corridor_share": "max_corridor_share"}[family]
         return Finding("Settings", None, f"{setting} = {d.risk_settings.get(setting)} ({', '.join(map(str, idx))})")
@@ -123,12 +124,28 @@ def _mine_max_binding(m, d: ModelData, rcs: dict) -> list[Finding]:
     return out
 
 
+def _market_max_binding(m, d: ModelData, rcs: dict) -> list[Finding]:
+    """Contract maximums (bounds of `sell`) that stop more being sold."""
+    out = []
+    for (s, n, c, p), v in m.sell.items():
+        ub = v.ub
+        if ub is not None and abs(rcs.get(v, 0.0)) > TOL and abs(pyo.value(v) - ub) < 1e-6 * max(1.0, ub):
+            out.append(Finding("Markets", d.markets[(n, c, p)]["row"], f"{n} contract maximum {ub:,.0f} t/yr of {c} in {p}{_scen(d, s)}"))
+    return out
+
+
+def _risk_limit_rows(inst: Instance, d: ModelData) -> dict[tuple, int]:
+    """("RiskLimits", period) → spreadsheet row of the RiskLimits row that applies."""
+    return {("RiskLimits", p): rec[ROW_COLUMN] for (p,), rec in expand_periods(inst["RiskLimits"], [], d.periods).items()}
+
+
 def diagnose(inst: Instance, options: SolveOptions = SolveOptions()) -> Diagnosis:
     """Elastic re-solve: contract minimums, minimum production and exposure budgets get slack,
     the total slack (tonnes, and exposure units) is minimised; nonzero slacks are the requirements
     that cannot be met, and the capacity/risk limits with nonzero duals in the fixed-design LP are
     what binds them."""
     d = prepare(inst)
+    d.rows.update(_risk_limit_rows(inst, d))
     d.default_shortfall_penalty = 1.0  # marks every positive minimum soft; the objective is replaced below
     d.elastic = True
     m = build_model(d)
@@ -172,10 +189,14 @@ def diagnose(inst: Instance, options: SolveOptions = SolveOptions()) -> Diagnosi
         if x > TOL:
             b = d.risk_limits[p]["exposure_budget"]
             out.violations.append(
-                Finding("RiskLimits", None, f"{p}{_scen(d, s)}: exposure budget {b:,.0f} is too tight; the minimums need at least {b + x:,.0f}")
+                Finding(
+                    "RiskLimits",
+                    d.rows.get(("RiskLimits", p)),
+                    f"{p}{_scen(d, s)}: exposure budget {b:,.0f} is too tight; the minimums need at least {b + x:,.0f}",
+                )
             )
     _lp, duals, rcs, _ = solve_fixed_lp(m, options)
-    out.binding = _binding_limits(m, d, duals) + _mine_max_binding(m, d, rcs)
+    out.binding = _binding_limits(m, d, duals) + _mine_max_binding(m, d, rcs) + _market_max_binding(m, d, rcs)
     return out
 
 

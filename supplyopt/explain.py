@@ -87,6 +87,9 @@ def explain(
         d.forced_design[("site", site)] = not is_open
         question = f"Why is refinery site {site} {'opened' if is_open else 'not opened'}?"
         forced = f"site {site} {'kept closed' if is_open else 'opened'}"
+        if not is_open and not d.site_periods[site]:  # forcing it open would be the trivial row 0 == 1
+            why = "it cannot open within the horizon: see its earliest_period and lead_time_years"
+            return Explanation(question, forced, base.summary["npv_usd"], None, why)
     elif upgrade is not None:
         _known(upgrade, d.upgrades, "Upgrades", "upgrade")
         built = upgrade in _built(base)

@@ -15,6 +15,7 @@ import matplotlib
 matplotlib.use("Agg")  # no screen needed; must precede pyplot
 import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
+from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.lines import Line2D  # noqa: E402
 
 from supplyopt.errors import EXIT_INPUT, SupplyoptError  # noqa: E402
@@ -71,7 +72,21 @@ def map_period(results: Results, period: str | None) -> str:
 
 
 def draw_map(results: Results, path: str | Path, period: str | None = None, title: str | None = None) -> Path:
-    """Write the network map PNG for one period; returns the path."""
+    """Write the network map PNG for one period (A4 landscape at 150 dpi); returns the path."""
+    fig = map_figure(results, period, title)
+    out = Path(path)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.with_name(f".{out.stem}.tmp.png")
+    try:
+        fig.savefig(tmp, format="png")
+    finally:
+        plt.close(fig)
+    tmp.replace(out)
+    return out
+
+
+def map_figure(results: Results, period: str | None = None, title: str | None = None) -> Figure:
+    """The network map of one period as a matplotlib Figure (one Axes; the caller closes it)."""
     nodes = results["Nodes"].dropna(subset=["lat", "lon"])
     if not len(nodes):
         raise MapError("no node has latitude/longitude: fill the lat and lon columns of the Nodes sheet to draw a map")
@@ -142,13 +157,7 @@ def draw_map(results: Results, path: str | Path, period: str | None = None, titl
     npv_txt = f", NPV {npv / 1e6:,.1f} M USD" if isinstance(npv, (int, float)) else ""
     ax.set_title(title or f"supplyopt plan, {period}: flows (width) and corridor risk (colour){npv_txt} [{status}]", fontsize=11)
     fig.tight_layout()
-    out = Path(path)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_name(f".{out.stem}.tmp.png")
-    fig.savefig(tmp, format="png")
-    plt.close(fig)
-    tmp.replace(out)
-    return out
+    return fig
 
 
 def _opened_sites(results: Results, period: str) -> set[str]:
