@@ -12,10 +12,9 @@ from dataclasses import dataclass, field
 import pandas as pd
 import pyomo.environ as pyo
 
-from supplyopt.coerce import ROW_COLUMN
 from supplyopt.instance import Instance
 from supplyopt.model import build_model
-from supplyopt.model.data import BASE_SCENARIO, ModelData, expand_periods, prepare
+from supplyopt.model.data import BASE_SCENARIO, ModelData, prepare
 from supplyopt.solve import SolveOptions, solve, solve_fixed_lp
 
 TOL = 1e-4  # t/yr, or USD per unit for duals
@@ -134,18 +133,12 @@ def _market_max_binding(m, d: ModelData, rcs: dict) -> list[Finding]:
     return out
 
 
-def _risk_limit_rows(inst: Instance, d: ModelData) -> dict[tuple, int]:
-    """("RiskLimits", period) → spreadsheet row of the RiskLimits row that applies."""
-    return {("RiskLimits", p): rec[ROW_COLUMN] for (p,), rec in expand_periods(inst["RiskLimits"], [], d.periods).items()}
-
-
 def diagnose(inst: Instance, options: SolveOptions = SolveOptions()) -> Diagnosis:
     """Elastic re-solve: contract minimums, minimum production and exposure budgets get slack,
     the total slack (tonnes, and exposure units) is minimised; nonzero slacks are the requirements
     that cannot be met, and the capacity/risk limits with nonzero duals in the fixed-design LP are
     what binds them."""
     d = prepare(inst)
-    d.rows.update(_risk_limit_rows(inst, d))
     d.default_shortfall_penalty = 1.0  # marks every positive minimum soft; the objective is replaced below
     d.elastic = True
     m = build_model(d)

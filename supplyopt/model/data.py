@@ -251,6 +251,7 @@ def _prepare_risk(inst: Instance, d: ModelData) -> None:
         }
     limits = inst["RiskLimits"]
     for (p,), rec in expand_periods(limits, [], d.periods).items():
+        d.rows[("RiskLimits", p)] = rec[ROW_COLUMN]
         d.risk_limits[p] = {"exposure_budget": _nan_to(rec["exposure_budget"], None), "max_convoys": _nan_to(rec["max_convoys_per_yr"], None)}
     d.risk_settings = {
         k: s.get(k)
