@@ -10,13 +10,18 @@ import pyomo.environ as pyo
 from supplyopt.model.data import ModelData
 
 
-def npv_unit(d: ModelData) -> float:
-    """A power of ten near 1/1000 of the NPV's magnitude (highest price × all mines' output):
-    the CVaR rows are written in this unit so that HiGHS sees numbers near 10³, not 10¹⁰."""
-    price = max((abs(r["price"]) for r in d.markets.values()), default=1.0)
-    output = max((sum(r["max"] for (_i, _c, p), r in d.supply.items() if p == q) for q in d.periods), default=1.0)
-    magnitude = max(price * output, 1.0)
-    return 10.0 ** max(0, math.floor(math.log10(magnitude)) - 3)
+def npv_unit(m: pyo.ConcreteModel, d: ModelData) -> float:
+    """The power of ten nearest the geometric mean of the smallest and largest |coefficient| of a
+    scenario's NPV: dividing by it keeps the CVaR rows' coefficients inside HiGHS's range (it
+    drops matrix entries below 1e-9) and their values far from 1e10 (tolerance failures)."""
+    from pyomo.repn import generate_standard_repn
+
+    repn = generate_standard_repn(m.scenario_npv[d.scenarios[0]].expr, compute_values=True)
+    coefs = [abs(c) for c in repn.linear_coefs if c]
+    if not coefs:
+        return 1.0
+    middle = math.sqrt(min(coefs) * max(coefs))
+    return 10.0 ** round(math.log10(middle))
 
 
 def add_cvar(m: pyo.ConcreteModel, d: ModelData) -> None:
@@ -24,14 +29,15 @@ def add_cvar(m: pyo.ConcreteModel, d: ModelData) -> None:
 
         CVaR_α = U · (η − 1/(1 − α) · Σ_s π_s · u_s),   u_s ≥ η − NPV_s / U,   u_s ≥ 0,   η free
 
-    η and u are in units of U USD (npv_unit, a power of ten) so the rows stay well scaled.
+    η and u are in units of U USD (npv_unit: a power of ten in the middle of the NPV's
+    coefficient range) so the rows stay well scaled.
     At the optimum U·η is the (1 − α)-quantile of NPV (its value at risk: NPV falls below it with
     probability at most 1 − α) and CVaR the mean NPV of the worst 1 − α probability mass; α = 0
     gives CVaR = E[NPV]. Named `cvar_eta`, `cvar_excess[s]`, `cvar_shortfall[s]`, `cvar` (USD).
     """
     a = d.risk_settings.get("cvar_alpha")
     alpha = 0.9 if a is None else float(a)  # not `or 0.9`: α = 0 is a valid level
-    unit = npv_unit(d)
+    unit = npv_unit(m, d)
     m.cvar_eta = pyo.Var(within=pyo.Reals)
     m.cvar_excess = pyo.Var(m.S, within=pyo.NonNegativeReals)
     m.cvar_shortfall = pyo.Constraint(m.S, rule=lambda _m, s: m.cvar_excess[s] >= m.cvar_eta - (1.0 / unit) * m.scenario_npv[s])
