@@ -92,6 +92,8 @@ def _time_highs_run(out: dict) -> None:
 
 def child_run(folder: str, time_limit: float | None, threads: int | None) -> dict:
     """The supplyopt pipeline on one input, stage by stage (run in a fresh process)."""
+    import pyomo.environ as pyo
+
     from supplyopt.io.read import read_input
     from supplyopt.model import build_model
     from supplyopt.model.data import prepare
@@ -113,6 +115,7 @@ def child_run(folder: str, time_limit: float | None, threads: int | None) -> dic
     out["rss_after_build_mb"] = peak_rss_mb()
     out["columns"] = m.nvariables()
     out["rows"] = m.nconstraints()
+    out["integer_columns"] = sum(1 for v in m.component_data_objects(pyo.Var) if v.is_integer())  # not timed
 
     with _Stage(out, "solve"):
         rep = solve(m, SolveOptions(time_limit=time_limit, threads=threads))
@@ -182,9 +185,11 @@ def run_size(size: str, seed: int, repeat: int, workdir: Path, args) -> dict:
     for r in range(repeat):
         print(f"  {size} run {r + 1}/{repeat}: supplyopt ...", end="", flush=True)
         runs.append(_run_json([sys.executable, str(Path(__file__).resolve()), "--child", str(folder), *common], args.timeout))
+        if args.no_floor:
+            print(f" {runs[-1]['status']}", flush=True)
+            continue
         print(f" {runs[-1]['status']}; floor ...", end="", flush=True)
-        if not args.no_floor:
-            floors.append(_run_json([sys.executable, str(FLOOR), "--input", str(folder), *common], args.timeout))
+        floors.append(_run_json([sys.executable, str(FLOOR), "--input", str(folder), *common], args.timeout))
         print(" done", flush=True)
     if not args.keep:
         shutil.rmtree(folder, ignore_errors=True)
@@ -193,7 +198,7 @@ def run_size(size: str, seed: int, repeat: int, workdir: Path, args) -> dict:
     cpu_keys = ("read_cpu", "build_cpu", "solve_cpu", "handoff_cpu", "highs_cpu", "extract_cpu", "workbook_cpu", "prepare_cpu", "build_model_cpu")
     for key in (*STAGES, *cpu_keys, "solve", "prepare", "build_model", "peak_rss_mb", "rss_after_read_mb", "rss_after_build_mb", "rss_after_solve_mb"):
         agg[key] = _median([x.get(key) for x in runs])
-    for key in ("columns", "rows", "status", "objective", "gap"):
+    for key in ("columns", "rows", "integer_columns", "status", "objective", "gap"):
         agg[key] = runs[-1][key]
     agg["statuses"] = sorted({x["status"] for x in runs})
     agg["workbook_note"] = runs[-1].get("workbook_note")
@@ -430,7 +435,8 @@ def main(argv: list[str] | None = None) -> int:
         ]
     )
     if args.out != "-":
-        write_results_md(Path(args.out), ",".join(sizes), body)
+        key = ",".join(sizes) + (f" time-limit {args.time_limit:g}s" if args.time_limit else "") + (" no-floor" if args.no_floor else "")
+        write_results_md(Path(args.out), key, body)
         print(f"wrote {args.out}")
     return 0
 

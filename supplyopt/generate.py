@@ -13,24 +13,27 @@ imitates the real problem in a Balochistan-sized box (lat 24.8-31.0 N, lon 61.6-
   pipelines with capacity 0 and an Upgrade that builds them; widening upgrades and port
   expansions; a few security closures and ramp-ups as CapacityFactors;
 * refinery candidates at ports and at mine hubs (modules, lead times, one existing site from
-  size M on) running poly-metallic recipes with co-products (acid, gold, silver...);
+  size M on) running poly-metallic recipes with co-products (cathode, Au-bearing anode slimes,
+  acid; zinc, Ag-bearing lead bullion...), some at specific sites only;
 * export ports on the Makran coast with capacities and handling costs, domestic markets with
   limits, prices per period, and a few concentrate off-take contracts (minimums) that are
   feasible by construction (each is routed on a reserved path of existing capacity).
 
-Named sizes are calibrated on the number of model columns (``build_model(...).nvariables()``):
+Named sizes are calibrated on the number of model columns (``build_model(...).nvariables()``),
+measured at seed 0 (``python -m supplyopt.generate SIZE --count``):
 
-    size   target   measured (seed 0)   integer columns   rows
-    S        5 k        5 040                  40          3 383
-    M       50 k       50 064                 228         32 733
-    L      500 k      501 384                 848        309 001
-    XL       2 M     2 000 200               2 140      1 200 941
+    size   target    columns   integer     rows   periods  commodities  nodes  corridors
+    S        5 k       4 907        31     1 858        4            7     58         84
+    M       50 k      50 140        94    20 078        6            9    337        456
+    L      500 k     499 660       220   198 250        8           13  1 799      2 386
+    XL       2 M   1 996 797       377   785 514       10           15  4 986      6 632
 
-(measured with `python -m supplyopt.generate SIZE --count`; other seeds land within a few per
-cent.) Integer decisions (refinery opening and modules, upgrades) stay well under 1 % of the
-columns, like the real problem.
+Other seeds land within about 10 % (the number of mines is random). Flows are 97-99 % of the
+columns; integer decisions (refinery opening and modules, upgrades) stay below 1 %, like the
+real problem. With supplyopt's default gap (1e-4) S solves to optimality in seconds and M in
+about a minute; L and XL need a time limit.
 
-Command line: ``python -m supplyopt.generate M --seed 1 -o instances/synthetic_M`` writes a
+Command line: ``python -m supplyopt.generate M --seed 1 -o /tmp/synthetic_M`` writes a
 folder of ``<Table>.csv`` files (or one ``.xlsx`` workbook when the name ends in ``.xlsx``).
 """
 
@@ -140,7 +143,7 @@ SIZES: dict[str, GenParams] = {
 }
 
 # Columns measured with build_model(...).nvariables() at seed 0 (see the module docstring).
-MEASURED_COLUMNS = {"S": 5_040, "M": 50_064, "L": 501_384, "XL": 2_000_200}
+MEASURED_COLUMNS = {"S": 4_907, "M": 50_140, "L": 499_660, "XL": 1_996_797}
 
 # --- geography -------------------------------------------------------------------------------
 LAT_MAX, LON_MIN, LON_MAX = 31.0, 61.6, 69.8
