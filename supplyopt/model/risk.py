@@ -55,10 +55,11 @@ def add_security_costs(m: pyo.ConcreteModel, d: ModelData) -> None:
 
     Σ_k sec_{k,p} · Σ_{a∈k, c} flow_{s,a,c,p} + Σ_n sec_{n,p} · throughput_{s,n,p}
     """
-    tonnes = _corridor_tonnes(m, d)
-    handled = node_throughput(m, d)
     by_sp: dict[tuple[str, str], list] = defaultdict(list)
-    for s in d.scenarios:
+    any_cost = any(r["security_cost"] for r in d.corridor_risk.values()) or any(r["security_cost"] for r in d.node_risk.values())
+    tonnes = _corridor_tonnes(m, d) if any_cost else {}  # without security data, skip the walk over every flow
+    handled = node_throughput(m, d) if any_cost else {}
+    for s in d.scenarios if any_cost else []:
         for (k, p), rec in d.corridor_risk.items():
             if rec["security_cost"]:
                 by_sp[(s, p)] += [rec["security_cost"] * x for x in tonnes.get((s, k, p), [])]
@@ -105,17 +106,21 @@ def add_exposure(m: pyo.ConcreteModel, d: ModelData) -> None:
 
     `m.exposure_total[s]` = Σ_p length_p · exposure_{s,p} is what the cost–risk frontier limits.
     """
-    tonnes = _corridor_tonnes(m, d)
-    handled = node_throughput(m, d)
+    any_risk = any(r["risk_score"] for r in d.corridor_risk.values()) or any(r["risk_score"] for r in d.node_risk.values())
+    tonnes = _corridor_tonnes(m, d) if any_risk else {}  # without risk scores exposure is 0: skip the walk
+    handled = node_throughput(m, d) if any_risk else {}
+    corridor_by_p: dict[str, list] = defaultdict(list)
+    for (k, pp), rec in d.corridor_risk.items():
+        if rec["risk_score"]:
+            corridor_by_p[pp].append((k, rec["risk_score"]))
+    node_by_p: dict[str, list] = defaultdict(list)
+    for (n, pp), rec in d.node_risk.items():
+        if rec["risk_score"]:
+            node_by_p[pp].append((n, rec["risk_score"]))
 
     def rule(_m, s, p):
-        terms = []
-        for (k, pp), rec in d.corridor_risk.items():
-            if pp == p and rec["risk_score"]:
-                terms += [rec["risk_score"] * x for x in tonnes.get((s, k, p), [])]
-        for (n, pp), rec in d.node_risk.items():
-            if pp == p and rec["risk_score"]:
-                terms += [rec["risk_score"] * x for x in handled.get((s, n, p), [])]
+        terms = [score * x for k, score in corridor_by_p[p] for x in tonnes.get((s, k, p), [])]
+        terms += [score * x for n, score in node_by_p[p] for x in handled.get((s, n, p), [])]
         return pyo.quicksum(terms)
 
     m.exposure = pyo.Expression(m.S, m.P, rule=rule)
