@@ -18,7 +18,6 @@ With x t/yr on SHORT the exposure is 5x + (1,000 − x) = 1,000 + 4x.
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +31,7 @@ from supplyopt.cli import app
 from supplyopt.errors import EXIT_OK, EXIT_OUTPUT
 from supplyopt.frontier import FrontierPoint, _check_monotone, frontier
 from supplyopt.io.memory import instance_from_records
+from supplyopt.io.template import write_instance_csv
 from supplyopt.solve import OPTIMAL, SolveOptions
 
 EXACT = SolveOptions(mip_gap=0.0, threads=1)
@@ -136,25 +136,9 @@ def test_fewer_than_two_points_is_refused():
         frontier(instance_from_records(records()), 1, EXACT)
 
 
-def _csv_cell(v: Any) -> Any:
-    if v is None:
-        return ""
-    if isinstance(v, bool):
-        return "yes" if v else "no"
-    return v
-
-
 def write_csv_folder(folder: Path, recs: dict[str, list[dict[str, Any]]]) -> Path:
-    folder.mkdir(parents=True, exist_ok=True)
-    for name, rows in recs.items():
-        header: list[str] = []
-        for r in rows:
-            header += [k for k in r if k not in header]
-        with open(folder / f"{name}.csv", "w", newline="", encoding="utf-8") as f:
-            w = csv.writer(f)
-            w.writerow(header)
-            for r in rows:
-                w.writerow([_csv_cell(r.get(h)) for h in header])
+    """The records as a CSV input folder (one <Table>.csv each), written like a planner's."""
+    write_instance_csv(folder, recs)
     return folder
 
 

@@ -16,7 +16,6 @@ Stress penalty: 10 × the highest price = 4,000 USD/t.
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +26,7 @@ from typer.testing import CliRunner
 from supplyopt.cli import app
 from supplyopt.errors import EXIT_OK, EXIT_OUTPUT, InputError
 from supplyopt.io.memory import instance_from_records
+from supplyopt.io.template import write_instance_csv
 from supplyopt.model import build_model
 from supplyopt.results import extract_results
 from supplyopt.solve import INFEASIBLE, OPTIMAL, SolveOptions, solve
@@ -161,25 +161,9 @@ def test_a_mine_minimum_that_cannot_leave_is_reported_infeasible():
 # --------------------------------------------------------------------------------------------
 
 
-def _csv_cell(v: Any) -> Any:
-    if v is None:
-        return ""
-    if isinstance(v, bool):  # not a dict lookup: 0 == False
-        return "yes" if v else "no"
-    return v
-
-
-def write_csv_folder(folder: Path, records: dict[str, list[dict[str, Any]]]) -> Path:
-    folder.mkdir(parents=True, exist_ok=True)
-    for name, rows in records.items():
-        header: list[str] = []
-        for r in rows:
-            header += [k for k in r if k not in header]
-        with open(folder / f"{name}.csv", "w", newline="", encoding="utf-8") as f:
-            w = csv.writer(f)
-            w.writerow(header)
-            for r in rows:
-                w.writerow([_csv_cell(r.get(h)) for h in header])
+def write_csv_folder(folder: Path, recs: dict[str, list[dict[str, Any]]]) -> Path:
+    """The records as a CSV input folder (one <Table>.csv each), written like a planner's."""
+    write_instance_csv(folder, recs)
     return folder
 
 
