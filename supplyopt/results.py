@@ -75,8 +75,9 @@ def extract_results(m: pyo.ConcreteModel, report: SolveReport, metadata: dict[st
         tables["Shortfalls"] = shortfall_table(m, d)
     if d.scenarios == [BASE_SCENARIO]:
         tables = {k: v.drop(columns=["scenario"], errors="ignore") for k, v in tables.items()}
-    summary = dict(metadata or {})
-    summary.update(kpis(m, d, report, tables))
+    # The plan's figures first (what a planner reads), then where they came from.
+    summary = kpis(m, d, report, tables)
+    summary.update({k: v for k, v in (metadata or {}).items() if k not in summary})
     return Results(tables, summary, report)
 
 

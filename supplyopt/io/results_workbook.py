@@ -333,6 +333,8 @@ def _write_summary(ws, summary: dict[str, Any]) -> None:
     ws.append([])
     ws.append([_cell(ws, "format", font=NOTE_FONT), _cell(ws, FORMAT, font=NOTE_FONT)])
     ws.append([_cell(ws, "format_version", font=NOTE_FONT), _cell(ws, FORMAT_VERSION, font=NOTE_FONT)])
+    if not isinstance(ws, WriteOnlyWorksheet):
+        _print_on_one_page(ws)  # item and value on the same printed page
 
 
 def _ordered(values: Iterable[Any]) -> list[Any]:
