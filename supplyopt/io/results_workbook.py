@@ -118,7 +118,7 @@ def _summary_format(key: str, value: Any) -> str | None:
         return GAP
     if k.endswith(("_seconds", "_s")) or k in ("seconds", "time_limit"):
         return SECONDS
-    if "usd" in k or k in ("objective_value", "best_bound", "npv"):
+    if "usd" in k or "exposure" in k or k in ("objective_value", "best_bound", "npv"):
         return MONEY
     if isinstance(value, numbers.Integral):
         return COUNT

@@ -56,6 +56,7 @@ def add_refinery_capacity(m: pyo.ConcreteModel, d: ModelData) -> None:
     m.refinery_open_once = pyo.Constraint(
         new_sites, rule=lambda _m, j: pyo.quicksum(m.open_new[j, p] for p in d.site_periods[j]) <= 1 if d.site_periods[j] else pyo.Constraint.Skip
     )
+
     def module_limit(_m, j, p):
         if not any((j, q) in m.add_modules for q in d.periods_upto(p)):
             return pyo.Constraint.Skip  # nothing can be added yet: the limit holds by the input checks
