@@ -105,7 +105,7 @@ def explain(
                     d.factors[(s, "corridor", corridor, p)] = 0.0
             question, forced = f"Why is corridor {corridor} used?", f"corridor {corridor} closed in every period"
         else:
-            ups = [u for u, rec in d.upgrades.items() if rec["element_type"] == "corridor" and rec["element"] == corridor]
+            ups = d.upgrades_of("corridor", corridor)
             if not ups:
                 return Explanation(
                     f"Why is corridor {corridor} not used?",

@@ -141,7 +141,7 @@ def add_upgrades(m: pyo.ConcreteModel, d: ModelData) -> None:
 def _capacity_rhs(m, d: ModelData, etype: str, element: str, base: float, s: str, p: str):
     """f · (base + Σ_u added_u · built_{u,p}), or None when unlimited."""
     f = d.factor(s, etype, element, p)
-    ups = [u for u, rec in d.upgrades.items() if rec["element_type"] == etype and rec["element"] == element]
+    ups = d.upgrades_of(etype, element)
     if math.isinf(base):
         return 0 if f == 0 else None
     return f * (base + pyo.quicksum([d.upgrades[u]["added_capacity_t_per_yr"] * built(m, d, u, p) for u in ups]))

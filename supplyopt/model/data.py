@@ -70,6 +70,7 @@ class ModelData:
     corridor_info: dict[str, dict[str, Any]] = field(default_factory=dict)
     # Penalty (USD/t) that makes every contract minimum soft (stress tests, diagnosis); None = as input
     default_shortfall_penalty: float | None = None
+    element_upgrades: dict[tuple[str, str], list[str]] = field(default_factory=dict)  # (type, element) → upgrades
     # Design decisions forced by `explain`: ("site", j) → open or not; ("upgrade", u) → built or not
     forced_design: dict[tuple[str, str], bool] = field(default_factory=dict)
     # Elastic mode (diagnosis): minimum production and exposure budgets get slack variables
@@ -78,6 +79,10 @@ class ModelData:
     def shortfall_penalty(self, key: tuple[str, str, str]) -> float | None:
         own = self.markets[key]["penalty"]
         return own if own is not None else self.default_shortfall_penalty
+
+    def upgrades_of(self, etype: str, element: str) -> list[str]:
+        """Upgrades that add capacity to this corridor or port."""
+        return self.element_upgrades.get((etype, element), [])
 
     def factor(self, scenario: str, etype: str, element: str, period: str) -> float:
         return self.factors.get((scenario, etype, element, period), 1.0)
@@ -224,6 +229,8 @@ def prepare(inst: Instance) -> ModelData:
         k: {"name": rec["name"], "from_node": rec["from_node"], "to_node": rec["to_node"], "mode": rec["mode"], "distance_km": rec["distance_km"]}
         for k, rec in corridors.items()
     }
+    for u, rec in d.upgrades.items():
+        d.element_upgrades.setdefault((rec["element_type"], rec["element"]), []).append(u)
     _prepare_risk(inst, d)
     return d
 
