@@ -12,10 +12,25 @@ Unit costs used throughout: a corridor's cost per tonne is distance_km × cost_u
 
 from __future__ import annotations
 
+import importlib.util
 import random
+import sys
+from pathlib import Path
 from typing import Any
 
 Records = dict[str, list[dict[str, Any]]]
+
+INSTANCES_DIR = Path(__file__).resolve().parents[1] / "instances"
+
+
+def load_instance_module(name: str):
+    """Import instances/<name>.py (the real instances are scripts, not a package)."""
+    if str(INSTANCES_DIR) not in sys.path:
+        sys.path.insert(0, str(INSTANCES_DIR))
+    spec = importlib.util.spec_from_file_location(name, INSTANCES_DIR / f"{name}.py")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
 
 
 def tiny() -> Records:

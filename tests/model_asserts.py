@@ -290,3 +290,13 @@ def assert_plan_valid(results: Results, instance: Instance, tol: float = 1e-6) -
     assert_mass_balance(results, instance, tol)
     assert_capacities_respected(results, instance, tol)
     assert_costs_consistent(results)
+
+
+def assert_one_problem(found, sheet: str, row, column, *fragments: str):
+    """Exactly one input Problem, at this sheet/row/column, whose message says every fragment."""
+    assert len(found) == 1, "\n".join(map(str, found))
+    p = found[0]
+    assert (p.sheet, p.row, p.column) == (sheet, row, column), str(p)
+    for fragment in fragments:
+        assert fragment in p.message, f"{fragment!r} not in {p.message!r}"
+    return p

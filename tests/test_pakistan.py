@@ -28,15 +28,14 @@ scenarios, see tests/test_pakistan_risk.py):
 from __future__ import annotations
 
 import copy
-import importlib.util
 import math
-import sys
 from collections import defaultdict
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
+from instances import load_instance_module
 from supplyopt.io.memory import instance_from_records
 from supplyopt.io.read import read_input
 from supplyopt.model import build_model
@@ -47,13 +46,7 @@ INSTANCES = Path(__file__).resolve().parents[1] / "instances"
 TOL = 1e-3  # t/yr; flows below 1e-6 are left out of the Flows table
 
 
-def _load(name: str):
-    if str(INSTANCES) not in sys.path:
-        sys.path.insert(0, str(INSTANCES))
-    spec = importlib.util.spec_from_file_location(name, INSTANCES / f"{name}.py")
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
+_load = load_instance_module
 
 
 pakistan = _load("pakistan")

@@ -15,13 +15,12 @@ reported gap, not the nominal one. Both are marked slow but stay in the default 
 
 from __future__ import annotations
 
-import importlib.util
 import math
-import sys
 from pathlib import Path
 
 import pytest
 
+from instances import load_instance_module
 from supplyopt.io.memory import instance_from_records
 from supplyopt.scenarios import apply_scenario, scenario_names, uncertain_parameters
 from supplyopt.solve import FEASIBLE, OPTIMAL, SolveOptions
@@ -29,13 +28,7 @@ from supplyopt.solve import FEASIBLE, OPTIMAL, SolveOptions
 INSTANCES = Path(__file__).resolve().parents[1] / "instances"
 
 
-def _load(name: str):
-    if str(INSTANCES) not in sys.path:
-        sys.path.insert(0, str(INSTANCES))
-    spec = importlib.util.spec_from_file_location(name, INSTANCES / f"{name}.py")
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
+_load = load_instance_module
 
 
 pakistan = _load("pakistan")

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from model_asserts import assert_one_problem
 from test_validation import VALID  # tests/ is on sys.path (rootdir conftest-less layout)
 
 from supplyopt.errors import InputError, Problem
@@ -64,13 +65,7 @@ def read_problems(path: Path) -> list[Problem]:
 
 
 def one_problem(path: Path, sheet: str, row: int | None, column: str | None, *fragments: str) -> Problem:
-    found = read_problems(path)
-    assert len(found) == 1, "\n".join(map(str, found))
-    p = found[0]
-    assert (p.sheet, p.row, p.column) == (sheet, row, column), str(p)
-    for fragment in fragments:
-        assert fragment in p.message, f"{fragment!r} not in {p.message!r}"
-    return p
+    return assert_one_problem(read_problems(path), sheet, row, column, *fragments)
 
 
 @pytest.fixture

@@ -13,6 +13,7 @@ import datetime as dt
 import math
 
 import pytest
+from model_asserts import assert_one_problem
 
 from instances import tiny
 from supplyopt.errors import InputError, Problem
@@ -34,13 +35,7 @@ def problems_of(tables: dict) -> list[Problem]:
 
 def one_problem(tables: dict, sheet: str, row: int | None, column: str | None, *fragments: str) -> Problem:
     """The input has exactly this one problem, at this place, and its message says all fragments."""
-    found = problems_of(tables)
-    assert len(found) == 1, "\n".join(map(str, found))
-    p = found[0]
-    assert (p.sheet, p.row, p.column) == (sheet, row, column), str(p)
-    for fragment in fragments:
-        assert fragment in p.message, f"{fragment!r} not in {p.message!r}"
-    return p
+    return assert_one_problem(problems_of(tables), sheet, row, column, *fragments)
 
 
 def rename_key(records: list[dict], old: str, new: str) -> None:
