@@ -30,19 +30,18 @@ from __future__ import annotations
 import copy
 import math
 from collections import defaultdict
-from pathlib import Path
 
 import pandas as pd
 import pytest
 
-from instances import load_instance_module
+from instances import INSTANCES_DIR, load_instance_module
 from supplyopt.io.memory import instance_from_records
 from supplyopt.io.read import read_input
 from supplyopt.model import build_model
 from supplyopt.results import extract_results
 from supplyopt.solve import OPTIMAL, SolveOptions, solve
 
-INSTANCES = Path(__file__).resolve().parents[1] / "instances"
+INSTANCES = INSTANCES_DIR
 TOL = 1e-3  # t/yr; flows below 1e-6 are left out of the Flows table
 
 

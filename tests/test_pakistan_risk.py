@@ -16,16 +16,15 @@ reported gap, not the nominal one. Both are marked slow but stay in the default 
 from __future__ import annotations
 
 import math
-from pathlib import Path
 
 import pytest
 
-from instances import load_instance_module
+from instances import INSTANCES_DIR, load_instance_module
 from supplyopt.io.memory import instance_from_records
 from supplyopt.scenarios import apply_scenario, scenario_names, uncertain_parameters
 from supplyopt.solve import FEASIBLE, OPTIMAL, SolveOptions
 
-INSTANCES = Path(__file__).resolve().parents[1] / "instances"
+INSTANCES = INSTANCES_DIR
 
 
 _load = load_instance_module
