@@ -13,6 +13,7 @@ import copy
 from pathlib import Path
 
 import pytest
+from cli_helpers import said
 from model_asserts import EXACT
 from typer.testing import CliRunner
 
@@ -160,10 +161,6 @@ def test_diagnosis_table_lists_findings_in_order():
 # ---------------------------------------------------------------------------------------------
 # CLI: exit 3, the diagnosis printed, a workbook with the Diagnosis sheet
 # ---------------------------------------------------------------------------------------------
-
-
-def said(output: str) -> str:
-    return " ".join(output.split())
 
 
 @pytest.mark.parametrize(

@@ -8,11 +8,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from cli_helpers import invoke, said
 from model_asserts import EXACT, solve_records
-from typer.testing import CliRunner
 
 import instances as I
-from supplyopt.cli import app
 from supplyopt.errors import EXIT_INPUT, EXIT_OK, InputError
 from supplyopt.explain import explain
 from supplyopt.io.memory import instance_from_records
@@ -112,17 +111,6 @@ def test_explain_needs_exactly_one_known_decision():
 # ---------------------------------------------------------------------------------------------
 # CLI
 # ---------------------------------------------------------------------------------------------
-
-
-def invoke(*args):
-    res = CliRunner().invoke(app, [str(a) for a in args])
-    assert res.exception is None or isinstance(res.exception, SystemExit), (args, repr(res.exception), res.output)
-    assert "Traceback" not in res.output
-    return res
-
-
-def said(res) -> str:
-    return " ".join(res.output.split())
 
 
 @pytest.fixture(scope="module")

@@ -19,12 +19,11 @@ import matplotlib.image as mpimg
 import matplotlib.pyplot as plt
 import openpyxl
 import pytest
+from cli_helpers import invoke
 from matplotlib.colors import to_rgba
 from model_asserts import EXACT, solve_records
-from typer.testing import CliRunner
 
 import instances as I
-from supplyopt.cli import app
 from supplyopt.errors import EXIT_INPUT, EXIT_OK
 from supplyopt.io.read import read_input
 from supplyopt.io.results_workbook import read_results_workbook, write_results_workbook
@@ -208,13 +207,6 @@ def test_no_coordinates_is_a_map_error(tmp_path):
 # ---------------------------------------------------------------------------------------------
 # CLI: solve writes <out>_map.png and a Map sheet; map --all-periods; map errors exit 2
 # ---------------------------------------------------------------------------------------------
-
-
-def invoke(*args):
-    res = CliRunner().invoke(app, [str(a) for a in args])
-    assert res.exception is None or isinstance(res.exception, SystemExit), (args, repr(res.exception), res.output)
-    assert "Traceback" not in res.output
-    return res
 
 
 @pytest.fixture(scope="module")

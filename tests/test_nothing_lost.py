@@ -29,7 +29,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from typer.testing import CliRunner
+from cli_helpers import invoke
 
 import instances as I
 from supplyopt.cli import app
@@ -55,13 +55,6 @@ def case_records() -> I.Records:
     r["CorridorRisk"] = [{"corridor": "R-P", "risk_score": 3}, {"corridor": "M-R", "risk_score": 1}]
     r["Scenarios"] = [{"scenario": "CU_LOW", "table": "Markets", "key": "PORT | CU | ", "column": "price_usd_per_t", "operation": "scale", "value": "0.5"}]
     return r
-
-
-def invoke(*args: str):
-    res = CliRunner().invoke(app, [str(a) for a in args])
-    assert res.exception is None or isinstance(res.exception, SystemExit), (args, repr(res.exception), res.output)
-    assert "Traceback" not in res.output
-    return res
 
 
 @pytest.fixture(scope="module")

@@ -25,28 +25,16 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from cli_helpers import invoke, said
 from model_asserts import assert_plan_valid, solve_records
-from typer.testing import CliRunner
 
 import instances as I
-from supplyopt.cli import app
 from supplyopt.errors import EXIT_INFEASIBLE, EXIT_INPUT, EXIT_NOT_OPTIMAL, EXIT_OK, EXIT_OUTPUT, EXIT_SOLVER
 from supplyopt.io.results_workbook import read_results_workbook
 from supplyopt.io.template import write_instance_csv, write_template
 from supplyopt.solve import ERROR, FEASIBLE, NO_SOLUTION, OPTIMAL, UNBOUNDED, SolveReport
 
 REPO = Path(__file__).resolve().parents[1]
-
-
-def invoke(*args):
-    res = CliRunner().invoke(app, [str(a) for a in args])
-    assert res.exception is None or isinstance(res.exception, SystemExit), (args, repr(res.exception), res.output)
-    assert "Traceback" not in res.output
-    return res
-
-
-def said(res) -> str:
-    return " ".join(res.output.split())
 
 
 def assert_not_claimed_optimal(path: Path) -> dict:
