@@ -48,22 +48,31 @@ _SUMS = (SumExpression, LinearExpression)
 _EVAL_ERRORS = (TemplateExpressionError, ValueError, TypeError, NonConstantExpressionError, FixedExpressionError)
 
 
+def _is_var(obj, _known: dict = {}) -> bool:  # noqa: B006 (a cache of classes)
+    cls = obj.__class__
+    if cls not in _known:
+        _known[cls] = issubclass(cls, VarData)
+    return _known[cls]
+
+
 def _sum_of_monomials(node) -> float | None:
     """Value of a sum whose terms are all `number * variable`, `variable` or `number` (the money
-    terms' big sums), added in the same order as pyomo's visitor (so the same float); None when a
-    term is anything else (the visitor then walks it)."""
+    terms' big sums), added in the same order as pyomo's visitor (so the same float) without its
+    per-node overhead; None when a term is anything else (the visitor then walks it)."""
     terms = []
+    add = terms.append
+    numbers = native_numeric_types
     for a in node.args:
         cls = a.__class__
         if cls is MonomialTermExpression:
-            c, v = a.args
-            if c.__class__ not in native_numeric_types or not isinstance(v, VarData):
+            c, v = a._args_
+            if c.__class__ not in numbers or not _is_var(v):
                 return None
-            terms.append(c * v.value)
-        elif cls in native_numeric_types:
-            terms.append(a)
-        elif isinstance(a, VarData):
-            terms.append(a.value)
+            add(c * v.value)
+        elif cls in numbers:
+            add(a)
+        elif _is_var(a):
+            add(a.value)
         else:
             return None
     if not terms:
@@ -120,6 +129,7 @@ class _Solution:
     def __init__(self):
         self.values = _Values()
         self._vars: dict[str, dict] = {}
+        self.cache: dict[str, Any] = {}  # derived sums shared by several tables
 
     def val(self, x) -> float:
         return self.values.value(x)
@@ -366,11 +376,21 @@ def _use_rows(m, d, sol, etype, elements, totals):
     return rows
 
 
+def _corridor_totals(m, d: ModelData, sol: _Solution) -> dict[tuple, float]:
+    """(scenario, corridor, period) → Σ flows (both directions, all commodities); computed once
+    (the corridor use and risk tables both need it) in flow order, so the same sums as before."""
+    if "corridor_totals" not in sol.cache:
+        corridor = {a: arc.corridor for a, arc in d.arcs.items()}
+        totals: dict[tuple, float] = {}
+        for (s, a, _c, p), v in sol.vals(m.flow).items():
+            key = (s, corridor[a], p)
+            totals[key] = totals.get(key, 0.0) + v
+        sol.cache["corridor_totals"] = totals
+    return sol.cache["corridor_totals"]
+
+
 def corridor_use_table(m, d: ModelData, sol: _Solution) -> pd.DataFrame:
-    totals: dict[tuple, float] = {}
-    for (s, a, _c, p), v in sol.vals(m.flow).items():
-        key = (s, d.arcs[a].corridor, p)
-        totals[key] = totals.get(key, 0.0) + v
+    totals = _corridor_totals(m, d, sol)
     return pd.DataFrame(
         _use_rows(m, d, sol, "corridor", d.corridor_capacity, totals),
         columns=["scenario", "corridor", "period", "t_per_yr", "capacity_t_per_yr", "utilisation"],
@@ -388,13 +408,21 @@ def port_use_table(m, d: ModelData, sol: _Solution) -> pd.DataFrame:
 
 def risk_exposure_table(m, d: ModelData, sol: _Solution) -> pd.DataFrame:
     """Exposure (risk score × t/yr) and expected loss per corridor or node, period, scenario."""
-    flows = sol.vals(m.flow)
-    tonnes: dict[tuple, float] = {}
+    rows = _corridor_risk_rows(m, d, sol) + _node_risk_rows(m, d, sol)
+    cols = ["scenario", "element_type", "element", "period", "t_per_yr", "risk_score", "exposure", "incident_probability", "expected_loss_usd_per_yr"]
+    return pd.DataFrame(rows, columns=cols)
+
+
+def _corridor_risk_rows(m, d: ModelData, sol: _Solution) -> list[dict]:
+    """Rows of the CorridorRisk entries; no walk over the flows when there are none."""
+    if not d.corridor_risk:
+        return []
+    tonnes = _corridor_totals(m, d, sol)
     value: dict[tuple, float] = {}
-    for (s, a, c, p), v in flows.items():
-        key = (s, d.arcs[a].corridor, p)
-        tonnes[key] = tonnes.get(key, 0.0) + v
-        value[key] = value.get(key, 0.0) + v * d.cargo_value[c]
+    if d.risk_settings.get("expected_loss"):
+        for (s, a, c, p), v in sol.vals(m.flow).items():
+            key = (s, d.arcs[a].corridor, p)
+            value[key] = value.get(key, 0.0) + v * d.cargo_value[c]
     rows = []
     for s in d.scenarios:
         for (k, p), rec in d.corridor_risk.items():
@@ -414,10 +442,18 @@ def risk_exposure_table(m, d: ModelData, sol: _Solution) -> pd.DataFrame:
                     else 0.0,
                 }
             )
+    return rows
+
+
+def _node_risk_rows(m, d: ModelData, sol: _Solution) -> list[dict]:
+    """Rows of the NodeRisk entries; node_cargo (a walk over every variable) only when there are some."""
+    if not d.node_risk:
+        return []
     from supplyopt.model.risk import node_cargo
 
     handled = node_cargo(m, d)
     loss_on = bool(d.risk_settings.get("expected_loss"))
+    rows = []
     for s in d.scenarios:
         for (n, p), rec in d.node_risk.items():
             cargo = [(c, sol.val(x)) for c, x in handled.get((s, n, p), [])]
@@ -436,8 +472,7 @@ def risk_exposure_table(m, d: ModelData, sol: _Solution) -> pd.DataFrame:
                     "expected_loss_usd_per_yr": _clean(loss),
                 }
             )
-    cols = ["scenario", "element_type", "element", "period", "t_per_yr", "risk_score", "exposure", "incident_probability", "expected_loss_usd_per_yr"]
-    return pd.DataFrame(rows, columns=cols)
+    return rows
 
 
 def convoy_table(m, d: ModelData, sol: _Solution) -> pd.DataFrame:
