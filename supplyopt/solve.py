@@ -1,8 +1,15 @@
-"""The only module that talks to HiGHS (embedded highspy, through Pyomo's HiGHS interface).
+"""The only module that talks to HiGHS (embedded highspy).
 
 `solve(m, options)` returns a `SolveReport`: what HiGHS concluded, the objective and bound,
 the gap, and the times. A report says plainly whether the plan is proven optimal, a feasible
 plan cut short by a limit, or no plan at all; `require_plan` turns the last into an error.
+
+Two hand-off routes give the same model to HiGHS (`SolveOptions.handoff`):
+- "direct" (default): `matrix.compile_model` turns the model into arrays in one walk, one
+  `passModel` call hands them over, and the solution is written back column by column. At
+  500k columns this is several times faster than the persistent route (benchmarks/README.md).
+- "persistent": Pyomo's `pyomo.contrib.solver` HiGHS interface, row by row. Kept as the
+  reference the direct route is tested against (tests/test_handoff.py).
 """
 
 from __future__ import annotations
@@ -18,11 +25,16 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from typing import TextIO
 
+import highspy
+import numpy as np
 import pyomo.environ as pyo
+from pyomo.common.collections import ComponentMap
+from pyomo.common.tee import TeeStream, capture_output
 from pyomo.contrib.solver.common.results import SolutionStatus, TerminationCondition
 from pyomo.contrib.solver.solvers.highs import Highs
 
 from supplyopt.errors import InfeasibleError, SolverError
+from supplyopt.matrix import MatrixForm, NonlinearModelError, compile_model
 
 
 class _QuietInterrupt(logging.Filter):
@@ -50,6 +62,7 @@ class SolveOptions:
     threads: int | None = None
     seed: int = 0
     log: TextIO | None = None  # where HiGHS's log goes (None = silent)
+    handoff: str = "direct"  # "direct" (arrays, one call) or "persistent" (Pyomo's interface)
 
 
 @dataclass
@@ -94,8 +107,19 @@ def _relative_gap(obj: float | None, bound: float | None) -> float | None:
     return abs(obj - bound) / max(abs(obj), 1e-9) if obj != bound else 0.0
 
 
+HANDOFFS = ("direct", "persistent")
+
+
 def solve(m: pyo.ConcreteModel, options: SolveOptions = SolveOptions()) -> SolveReport:
     """Solve with HiGHS and load the plan into the model when there is one."""
+    if options.handoff == "direct":
+        return _solve_direct(m, options)
+    if options.handoff != "persistent":
+        raise ValueError(f"unknown hand-off {options.handoff!r}: use one of {', '.join(HANDOFFS)}")
+    return _solve_persistent(m, options)
+
+
+def _solve_persistent(m: pyo.ConcreteModel, options: SolveOptions) -> SolveReport:
     opt = Highs()
     solver_options = {"random_seed": options.seed, "mip_rel_gap": options.mip_gap}
     if options.time_limit is not None:
@@ -104,7 +128,7 @@ def solve(m: pyo.ConcreteModel, options: SolveOptions = SolveOptions()) -> Solve
         solver_options["threads"] = int(options.threads)
     tee = [options.log] if options.log is not None else False
     start = time.perf_counter()
-    with _interruptible(opt) as interrupted:
+    with _interruptible(lambda: getattr(opt, "_solver_model", None)) as interrupted:
         try:
             res = opt.solve(
                 m,
@@ -117,22 +141,7 @@ def solve(m: pyo.ConcreteModel, options: SolveOptions = SolveOptions()) -> Solve
             raise SolverError(f"HiGHS failed: {type(exc).__name__}: {exc}") from exc
     tc = res.termination_condition
     has_solution = res.solution_status in (SolutionStatus.optimal, SolutionStatus.feasible)
-    if interrupted.is_set():
-        status = FEASIBLE if has_solution else NO_SOLUTION
-    elif tc == TerminationCondition.convergenceCriteriaSatisfied and has_solution:
-        status = OPTIMAL
-    elif tc in (TerminationCondition.provenInfeasible, TerminationCondition.locallyInfeasible):
-        status = INFEASIBLE
-    elif tc == TerminationCondition.unbounded:
-        status = UNBOUNDED
-    elif tc == TerminationCondition.infeasibleOrUnbounded:
-        status = INFEASIBLE if not has_solution else UNBOUNDED
-    elif tc == TerminationCondition.error:
-        status = ERROR
-    elif has_solution:
-        status = FEASIBLE
-    else:
-        status = NO_SOLUTION
+    status = _planner_status(tc.name, has_solution, interrupted.is_set())
     if has_solution:
         res.solution_loader.load_vars()
     wall = time.perf_counter() - start
@@ -154,12 +163,147 @@ def solve(m: pyo.ConcreteModel, options: SolveOptions = SolveOptions()) -> Solve
     )
 
 
+# HiGHS's model status → the termination names Pyomo's interface uses (so both routes report alike).
+_TERMINATION = {
+    "kOptimal": "convergenceCriteriaSatisfied",
+    "kInfeasible": "provenInfeasible",
+    "kUnboundedOrInfeasible": "infeasibleOrUnbounded",
+    "kUnbounded": "unbounded",
+    "kTimeLimit": "maxTimeLimit",
+    "kIterationLimit": "iterationLimit",
+    "kSolutionLimit": "iterationLimit",
+    "kObjectiveBound": "objectiveLimit",
+    "kObjectiveTarget": "objectiveLimit",
+    "kLoadError": "error",
+    "kModelError": "error",
+    "kPresolveError": "error",
+    "kSolveError": "error",
+    "kPostsolveError": "error",
+    "kMemoryLimit": "error",
+}
+
+
+def _planner_status(termination: str, has_solution: bool, interrupted: bool) -> str:
+    """What a planner is told, from HiGHS's termination and whether it holds a plan."""
+    if interrupted:
+        return FEASIBLE if has_solution else NO_SOLUTION
+    if termination == "convergenceCriteriaSatisfied" and has_solution:
+        return OPTIMAL
+    if termination in ("provenInfeasible", "locallyInfeasible"):
+        return INFEASIBLE
+    if termination == "unbounded":
+        return UNBOUNDED
+    if termination == "infeasibleOrUnbounded":
+        return INFEASIBLE if not has_solution else UNBOUNDED
+    if termination == "error":
+        return ERROR
+    return FEASIBLE if has_solution else NO_SOLUTION
+
+
+def _pass_to_highs(form: MatrixForm, options: SolveOptions, *, mip: bool = True) -> highspy.Highs:
+    """A highspy object holding the model (one passModel call) with supplyopt's options."""
+    h = highspy.Highs()
+    h.setOptionValue("output_flag", False)  # _run turns the log on inside its capture (no stray banner)
+    integrality = form.integer.astype(np.int32) if mip else np.zeros(form.num_col, dtype=np.int32)
+    status = h.passModel(
+        form.num_col,
+        form.num_row,
+        form.num_nz,
+        int(highspy.MatrixFormat.kRowwise),
+        -1 if form.maximise else 1,
+        form.offset,
+        form.col_cost,
+        form.col_lower,
+        form.col_upper,
+        form.row_lower,
+        form.row_upper,
+        form.a_start,
+        form.a_index,
+        form.a_value,
+        integrality,
+    )
+    if status == highspy.HighsStatus.kError:
+        raise SolverError("HiGHS refused the model (passModel failed): check for NaN or infinite numbers in the input.")
+    h.setOptionValue("random_seed", int(options.seed))
+    h.setOptionValue("mip_rel_gap", float(options.mip_gap))
+    if options.time_limit is not None:
+        h.setOptionValue("time_limit", float(options.time_limit))
+    if options.threads:
+        h.setOptionValue("threads", int(options.threads))
+    return h
+
+
 @contextlib.contextmanager
-def _interruptible(opt: Highs):
+def _highs_log(log: TextIO | None):
+    """HiGHS writes its log from C to the process's stdout: send it to `log` (or nowhere)."""
+    if log is None:
+        yield
+        return
+    with capture_output(output=TeeStream(log), capture_fd=True):
+        yield
+
+
+def _run(h: highspy.Highs, options: SolveOptions) -> threading.Event:
+    """h.run() with Ctrl-C turned into cancelSolve; returns the 'interrupted' flag."""
+    h.HandleKeyboardInterrupt = True
+    with _interruptible(lambda: h) as interrupted, _highs_log(options.log):
+        h.setOptionValue("output_flag", options.log is not None)
+        h.setOptionValue("log_to_console", options.log is not None)
+        try:
+            h.run()
+        except Exception as exc:  # HiGHS failing outright is a solver error, not a crash
+            raise SolverError(f"HiGHS failed: {type(exc).__name__}: {exc}") from exc
+    return interrupted
+
+
+def _solve_direct(m: pyo.ConcreteModel, options: SolveOptions) -> SolveReport:
+    start = time.perf_counter()
+    try:
+        form = compile_model(m)
+    except NonlinearModelError as exc:
+        raise SolverError(f"supplyopt built a nonlinear model, which HiGHS cannot solve: {exc}") from exc
+    h = _pass_to_highs(form, options)
+    interrupted = _run(h, options)
+    info = h.getInfo()
+    termination = _TERMINATION.get(h.getModelStatus().name, "unknown")
+    has_solution = info.primal_solution_status == 2  # 0 none, 1 infeasible, 2 feasible
+    status = _planner_status(termination, has_solution, interrupted.is_set())
+    obj = info.objective_function_value if has_solution else None
+    if form.integer.any():
+        bound = info.mip_dual_bound
+    else:
+        bound = obj if status == OPTIMAL else None
+    if has_solution:
+        _load_columns(form, h.getSolution().col_value)
+    wall = time.perf_counter() - start
+    return SolveReport(
+        status=status,
+        termination="interrupted (Ctrl-C)" if interrupted.is_set() else termination,
+        objective=obj,
+        bound=bound,
+        gap=_relative_gap(obj, bound) if has_solution else None,
+        solve_seconds=float(h.getRunTime()),
+        wall_seconds=wall,
+        solver=f"HiGHS {h.version()}",
+        sense="maximise" if form.maximise else "minimise",
+        extra={"mip_node_count": info.mip_node_count, "simplex_iteration_count": info.simplex_iteration_count},
+    )
+
+
+def _load_columns(form: MatrixForm, values) -> None:
+    """Write HiGHS's column values back into the Pyomo variables (fixed ones keep theirs)."""
+    for v, x in zip(form.columns, values):
+        if not v.fixed:
+            v.set_value(x, skip_validation=True)
+
+
+@contextlib.contextmanager
+def _interruptible(highs: Callable[[], object | None]):
     """While HiGHS runs, Ctrl-C asks it to stop (keeping its best plan) instead of raising.
 
-    Python runs the signal handler during HiGHS's interrupt callbacks (Pyomo enables them), and
-    cancelSolve makes HiGHS return with its incumbent. Outside the main thread nothing changes."""
+    Python runs the signal handler while highspy waits for its solver thread
+    (`HandleKeyboardInterrupt`), and cancelSolve makes HiGHS return with its incumbent.
+    `highs()` gives the highspy object once it exists. Outside the main thread nothing changes."""
     flag = threading.Event()
     if threading.current_thread() is not threading.main_thread():
         yield flag
@@ -167,7 +311,7 @@ def _interruptible(opt: Highs):
 
     def handler(signum, frame):
         flag.set()
-        model = getattr(opt, "_solver_model", None)
+        model = highs()
         if model is not None:
             model.cancelSolve()
 
@@ -240,32 +384,70 @@ def solve_fixed_lp(
             v.domain = pyo.Reals
             v.fix(value)
     try:
-        opt = Highs()
-        res = opt.solve(m, load_solutions=False, raise_exception_on_nonoptimal_result=False, solver_options={"random_seed": options.seed})
-        ok = res.termination_condition == TerminationCondition.convergenceCriteriaSatisfied
-        duals = res.solution_loader.get_duals() if ok else {}
-        rcs = res.solution_loader.get_reduced_costs() if ok else {}
-        if ok:
-            res.solution_loader.load_vars()
-        slopes = _probe(opt, m, res.incumbent_objective, probes(duals) if (ok and probes) else [])
-        report = SolveReport(
-            status=OPTIMAL if ok else NO_SOLUTION,
-            termination=str(res.termination_condition.name),
-            objective=res.incumbent_objective,
-            bound=res.objective_bound,
-            gap=0.0 if ok else None,
-            solve_seconds=float(getattr(res.timing_info, "highs_time", 0.0) or 0.0),
-            wall_seconds=0.0,
-            solver="HiGHS",
-            sense=_sense(m),
-        )
+        route = _fixed_lp_direct if options.handoff == "direct" else _fixed_lp_persistent
+        return route(m, options, probes)
     finally:
         for v, domain, bounds in fixed:
             v.unfix()
             v.domain = domain
             v.setlb(bounds[0])
             v.setub(bounds[1])
-    return report, duals, rcs, slopes
+
+
+def _lp_report(ok: bool, termination: str, objective: float | None, seconds: float, sense: str) -> SolveReport:
+    return SolveReport(
+        status=OPTIMAL if ok else NO_SOLUTION,
+        termination=termination,
+        objective=objective,
+        bound=objective if ok else None,
+        gap=0.0 if ok else None,
+        solve_seconds=seconds,
+        wall_seconds=0.0,
+        solver="HiGHS",
+        sense=sense,
+    )
+
+
+def _fixed_lp_direct(m: pyo.ConcreteModel, options: SolveOptions, probes) -> tuple[SolveReport, dict, dict, dict]:
+    form = compile_model(m)
+    quiet = SolveOptions(seed=options.seed, handoff=options.handoff)
+    h = _pass_to_highs(form, quiet, mip=False)
+    _run(h, quiet)
+    termination = _TERMINATION.get(h.getModelStatus().name, "unknown")
+    ok = termination == "convergenceCriteriaSatisfied"
+    objective = h.getInfo().objective_function_value if ok else None
+    duals: dict = {}
+    rcs = ComponentMap()
+    slopes: dict = {}
+    if ok:
+        sol = h.getSolution()
+        _load_columns(form, sol.col_value)
+        duals = dict(zip(form.rows, sol.row_dual))
+        rcs.update(zip(form.columns, sol.col_dual))
+        row_of = {id(con): i for i, con in enumerate(form.rows)}
+        for con, delta in probes(duals) if probes else []:
+            i = row_of[id(con)]
+            lower, upper = form.row_lower[i], form.row_upper[i]
+            h.changeRowBounds(i, lower, upper + delta)
+            h.run()  # warm-started from the previous basis
+            if h.getModelStatus() == highspy.HighsModelStatus.kOptimal:
+                slopes[con] = (h.getInfo().objective_function_value - objective) / delta
+            h.changeRowBounds(i, lower, upper)
+    sense = "maximise" if form.maximise else "minimise"
+    return _lp_report(ok, termination, objective, float(h.getRunTime()), sense), duals, rcs, slopes
+
+
+def _fixed_lp_persistent(m: pyo.ConcreteModel, options: SolveOptions, probes) -> tuple[SolveReport, dict, dict, dict]:
+    opt = Highs()
+    res = opt.solve(m, load_solutions=False, raise_exception_on_nonoptimal_result=False, solver_options={"random_seed": options.seed})
+    ok = res.termination_condition == TerminationCondition.convergenceCriteriaSatisfied
+    duals = res.solution_loader.get_duals() if ok else {}
+    rcs = res.solution_loader.get_reduced_costs() if ok else {}
+    if ok:
+        res.solution_loader.load_vars()
+    slopes = _probe(opt, m, res.incumbent_objective, probes(duals) if (ok and probes) else [])
+    seconds = float(getattr(res.timing_info, "highs_time", 0.0) or 0.0)
+    return _lp_report(ok, str(res.termination_condition.name), res.incumbent_objective, seconds, _sense(m)), duals, rcs, slopes
 
 
 def _probe(opt: Highs, m: pyo.ConcreteModel, base: float, probes: list[tuple[object, float]]) -> dict:

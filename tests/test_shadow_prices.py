@@ -15,7 +15,7 @@ import pytest
 from model_asserts import EXACT, solve_records
 
 import instances as I
-import supplyopt.solve as solve_module
+import supplyopt.diagnose as diagnose_module
 from supplyopt.diagnose import SHADOW_COLUMNS, shadow_prices
 from supplyopt.io.memory import instance_from_records
 from supplyopt.io.results_workbook import read_results_workbook, write_results_workbook
@@ -199,13 +199,17 @@ def planned_rail(chain: bool = False) -> dict:
 def probed(monkeypatch):
     """Names of the constraints shadow_prices re-solved (warm-started probes)."""
     names: list[str] = []
-    real = solve_module._probe
+    real = diagnose_module.solve_fixed_lp
 
-    def spy(opt, m, base, probes):
-        names.extend(con.name for con, _delta in probes)
-        return real(opt, m, base, probes)
+    def spy(m, options, probes=None):
+        def recording(duals):
+            chosen = probes(duals)
+            names.extend(con.name for con, _delta in chosen)
+            return chosen
 
-    monkeypatch.setattr(solve_module, "_probe", spy)
+        return real(m, options, probes=recording if probes else None)
+
+    monkeypatch.setattr(diagnose_module, "solve_fixed_lp", spy)
     return names
 
 

@@ -220,13 +220,12 @@ def test_solver_statuses_without_a_plan(tmp_path, monkeypatch, status, terminati
 
 
 def test_highs_crashing_is_a_solver_error(tmp_path, monkeypatch):
-    import supplyopt.solve
+    import highspy
 
-    class Broken:
-        def solve(self, *args, **kwargs):
-            raise RuntimeError("simulated HiGHS crash")
+    def broken(self, *args, **kwargs):
+        raise RuntimeError("simulated HiGHS crash")
 
-    monkeypatch.setattr(supplyopt.solve, "Highs", Broken)
+    monkeypatch.setattr(highspy.Highs, "run", broken)
     src = write_template(tmp_path / "case.xlsx", I.refine_or_export())
     res = invoke("solve", src, "-o", tmp_path / "r.xlsx")
     assert res.exit_code == EXIT_SOLVER, res.output
