@@ -74,7 +74,7 @@ def compile_model(m: pyo.ConcreteModel) -> MatrixForm:
     if len(objectives) != 1:
         raise ValueError(f"the model must have exactly one active objective, not {len(objectives)}")
     obj = objectives[0]
-    linear, constant = _linear(visitor, obj.expr, f"objective {obj.name}")
+    linear, constant = _linear(visitor, obj.expr, obj)
     col_cost = np.zeros(len(columns))
     for vid, coef in linear.items():
         col_cost[col_of[vid]] += coef
@@ -116,11 +116,12 @@ def _column_bounds(columns: list) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return lower, upper, integer
 
 
-def _linear(visitor: LinearRepnVisitor, expr, what: str) -> tuple[dict[int, float], float]:
-    """(coefficient by id(variable), constant) of a linear expression; fixed variables are constants."""
+def _linear(visitor: LinearRepnVisitor, expr, owner) -> tuple[dict[int, float], float]:
+    """(coefficient by id(variable), constant) of a linear expression; fixed variables are constants.
+    `owner` (a constraint or objective) is named only in the error: names are slow to build."""
     repn = visitor.walk_expression(expr)
     if repn.nonlinear is not None:
-        raise NonlinearModelError(f"{what} is not linear")
+        raise NonlinearModelError(f"{owner.name} is not linear")
     k = repn.multiplier  # the walker may leave a common factor outside (its result is not copied: never mutate it)
     if k != 1:
         return {vid: c * k for vid, c in repn.linear.items()}, float(repn.constant * k)
@@ -143,7 +144,7 @@ class _Rows:
         self._pending_cnt: list[int] = []
 
     def add_expression(self, con, visitor: LinearRepnVisitor) -> None:
-        linear, shift = _linear(visitor, con.body, f"constraint {con.name}")
+        linear, shift = _linear(visitor, con.body, con)
         lo, up = pyo.value(con.lower), pyo.value(con.upper)
         self.data.append(con)
         self.lower.append(-INF if lo is None else lo - shift)

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+import numpy as np
 import pyomo.environ as pyo
 
+from supplyopt.model.arrays import matrix_rows
 from supplyopt.model.data import ModelData
 from supplyopt.model.terms import add_term
 
@@ -28,40 +30,50 @@ def add_mass_balance(m: pyo.ConcreteModel, d: ModelData) -> None:
     """Node-commodity balance for every node n, commodity c, period p and scenario s:
 
         Σ_{a into n} flow_{s,a,c,p} + produce_{s,n,c,p} + Σ_{r at n} yield_{r,c} · process_{s,n,r,p}
-          = Σ_{a out of n} flow_{s,a,c,p} + Σ_{r at n, input c} process_{s,n,r,p} + sell_{s,n,c,p}
+          − Σ_{a out of n} flow_{s,a,c,p} − Σ_{r at n, input c} process_{s,n,r,p} − sell_{s,n,c,p} = 0
 
-    Built only for (n, c) pairs that have at least one term. Named `balance`.
+    Built only for (s, n, c, p) with at least one term. The largest family (a row per node,
+    commodity, period and scenario), so it is assembled from index arrays as one
+    MatrixConstraint `balance`; `balance_keys[i]` is row i's (s, n, c, p).
     """
-    inflow: dict[tuple[str, str], list[str]] = defaultdict(list)
-    outflow: dict[tuple[str, str], list[str]] = defaultdict(list)
-    for a, c in d.arc_commodities:
+    keys: list[tuple[str, str, str, str]] = []
+    row_of: dict[tuple[str, str, str, str], int] = {}
+
+    def row(key: tuple[str, str, str, str]) -> int:
+        i = row_of.get(key)
+        if i is None:
+            i = row_of[key] = len(keys)
+            keys.append(key)
+        return i
+
+    columns: list = []
+    rows: list[int] = []
+    cols: list[int] = []
+    coefs: list[float] = []
+
+    def term(key, var, coef: float) -> None:
+        rows.append(row(key))
+        cols.append(len(columns) - 1 if columns and columns[-1] is var else _append(columns, var))
+        coefs.append(coef)
+
+    for (s, a, c, p), v in m.flow.items():
         arc = d.arcs[a]
-        inflow[(arc.head, c)].append(a)
-        outflow[(arc.tail, c)].append(a)
-    produced: dict[tuple[str, str], list[tuple[str, float]]] = defaultdict(list)
-    consumed: dict[tuple[str, str], list[str]] = defaultdict(list)
-    for j, r in d.site_recipes:
+        term((s, arc.head, c, p), v, 1.0)
+        term((s, arc.tail, c, p), v, -1.0)
+    for (s, i, c, p), v in m.produce.items():
+        term((s, i, c, p), v, 1.0)
+    for (s, j, r, p), v in m.process.items():
         recipe = d.recipes[r]
-        consumed[(j, recipe["input"])].append(r)
+        term((s, j, recipe["input"], p), v, -1.0)
         for c, y in recipe["outputs"].items():
-            produced[(j, c)].append((r, y))
-    mined = {(i, c) for (i, c, _p) in d.supply}
-    sold = {(n, c) for (n, c, _p) in d.markets}
-    pairs = sorted(set(inflow) | set(outflow) | set(produced) | set(consumed) | mined | sold)
-    index = [(s, n, c, p) for s in d.scenarios for (n, c) in pairs for p in d.periods]
+            term((s, j, c, p), v, y)
+    for (s, n, c, p), v in m.sell.items():
+        term((s, n, c, p), v, -1.0)
+    built = matrix_rows(keys, columns, np.array(rows), np.array(cols), np.array(coefs), 0.0, 0.0)
+    m.balance = built.constraint
+    m.balance_keys = built.keys
 
-    def rule(_m, s, n, c, p):
-        lhs = [m.flow[s, a, c, p] for a in inflow.get((n, c), ())]
-        if (n, c, p) in d.supply:
-            lhs.append(m.produce[s, n, c, p])
-        lhs += [y * m.process[s, n, r, p] for r, y in produced.get((n, c), ())]
-        rhs = [m.flow[s, a, c, p] for a in outflow.get((n, c), ())]
-        rhs += [m.process[s, n, r, p] for r in consumed.get((n, c), ())]
-        if (n, c, p) in d.markets:
-            rhs.append(m.sell[s, n, c, p])
-        if not lhs and not rhs:
-            return pyo.Constraint.Skip
-        return pyo.quicksum(lhs) - pyo.quicksum(rhs) == 0
 
-    m.BALANCE = pyo.Set(initialize=index, dimen=4, ordered=True)
-    m.balance = pyo.Constraint(m.BALANCE, rule=rule)
+def _append(columns: list, var) -> int:
+    columns.append(var)
+    return len(columns) - 1
