@@ -90,7 +90,7 @@ def _time_highs_run(out: dict) -> None:
     highspy.Highs.run = run
 
 
-def child_run(folder: str, time_limit: float | None, threads: int | None) -> dict:
+def child_run(folder: str, time_limit: float | None, threads: int | None, handoff: str = "direct") -> dict:
     """The supplyopt pipeline on one input, stage by stage (run in a fresh process)."""
     import pyomo.environ as pyo
 
@@ -118,7 +118,7 @@ def child_run(folder: str, time_limit: float | None, threads: int | None) -> dic
     out["integer_columns"] = sum(1 for v in m.component_data_objects(pyo.Var) if v.is_integer())  # not timed
 
     with _Stage(out, "solve"):
-        rep = solve(m, SolveOptions(time_limit=time_limit, threads=threads))
+        rep = solve(m, SolveOptions(time_limit=time_limit, threads=threads, handoff=handoff))
     out["highs"] = rep.solve_seconds
     out["handoff"] = rep.wall_seconds - rep.solve_seconds
     out["handoff_cpu"] = out["solve_cpu"] - out["highs_cpu"]
@@ -182,9 +182,10 @@ def run_size(size: str, seed: int, repeat: int, workdir: Path, args) -> dict:
     if args.threads:
         common += ["--threads", str(args.threads)]
     runs, floors = [], []
+    handoff = ["--handoff", args.handoff]
     for r in range(repeat):
         print(f"  {size} run {r + 1}/{repeat}: supplyopt ...", end="", flush=True)
-        runs.append(_run_json([sys.executable, str(Path(__file__).resolve()), "--child", str(folder), *common], args.timeout))
+        runs.append(_run_json([sys.executable, str(Path(__file__).resolve()), "--child", str(folder), *common, *handoff], args.timeout))
         if args.no_floor:
             print(f" {runs[-1]['status']}", flush=True)
             continue
@@ -384,12 +385,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--workdir", help="where the CSV inputs are written (default: a temp folder)")
     ap.add_argument("--keep", action="store_true", help="keep the generated CSV folders")
     ap.add_argument("--no-floor", action="store_true", help="skip the highspy floor")
+    ap.add_argument("--handoff", default="direct", choices=["direct", "persistent"], help="supplyopt's hand-off route to HiGHS (solve.py)")
     ap.add_argument("--out", default=str(HERE / "results.md"), help="results file to update ('-' = do not write)")
     ap.add_argument("--child", metavar="FOLDER", help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
 
     if args.child:
-        print(json.dumps(child_run(args.child, args.time_limit, args.threads)))
+        print(json.dumps(child_run(args.child, args.time_limit, args.threads, args.handoff)))
         return 0
 
     sizes = [s.strip().upper() for s in args.sizes.split(",") if s.strip()]
@@ -422,7 +424,7 @@ def main(argv: list[str] | None = None) -> int:
             f"## Sizes {', '.join(sizes)} — {started:%Y-%m-%d %H:%M %Z}",
             "",
             f"`{cmd}` — seed {args.seed}, {args.repeat} fresh-process run(s) per size, medians; "
-            f"HiGHS options as `supplyopt solve` (mip_rel_gap 1e-4{', time limit ' + str(args.time_limit) + ' s' if args.time_limit else ''}).  ",
+            f"hand-off {args.handoff}; HiGHS options as `supplyopt solve` (mip_rel_gap 1e-4{', time limit ' + str(args.time_limit) + ' s' if args.time_limit else ''}).  ",
             machine_md(),
             "",
             tables_md(rows),
@@ -436,6 +438,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     if args.out != "-":
         key = ",".join(sizes) + (f" time-limit {args.time_limit:g}s" if args.time_limit else "") + (" no-floor" if args.no_floor else "")
+        key += f" handoff {args.handoff}" if args.handoff != "direct" else ""
         write_results_md(Path(args.out), key, body)
         print(f"wrote {args.out}")
     return 0

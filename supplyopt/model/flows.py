@@ -6,6 +6,7 @@ from collections import defaultdict
 
 import numpy as np
 import pyomo.environ as pyo
+from pyomo.core.expr.numeric_expr import LinearExpression
 
 from supplyopt.model.arrays import matrix_rows
 from supplyopt.model.data import ModelData
@@ -14,16 +15,29 @@ from supplyopt.model.terms import add_term
 
 def add_flows(m: pyo.ConcreteModel, d: ModelData) -> None:
     """Flow of commodity c on arc a in period p, scenario s (t/yr): flow_{s,a,c,p} ≥ 0, only for
-    usable (a, c) pairs (m.AC). Cost term `transport` = Σ unit_cost_a · flow, with
-    unit_cost_a = distance · cost per t·km + handling per t of the corridor (or its mode)."""
+    usable (a, c) pairs (d.arc_commodities). Cost term `transport` = Σ unit_cost_a · flow, with
+    unit_cost_a = distance · cost per t·km + handling per t of the corridor (or its mode).
+
+    Flows are 97-99 % of the columns: m.flow's order is scenario, (arc, commodity), period, so
+    flow j sits at j = (s · K + k) · P + p (positions used by add_mass_balance)."""
     idx = [(s, a, c, p) for s in d.scenarios for (a, c) in d.arc_commodities for p in d.periods]
     m.FLOW = pyo.Set(initialize=idx, dimen=4, ordered=True)
     m.flow = pyo.Var(m.FLOW, within=pyo.NonNegativeReals)
-    by_sp: dict[tuple[str, str], list] = defaultdict(list)
-    for s, a, c, p in idx:
-        if d.arc_unit_cost[a]:
-            by_sp[(s, p)].append(d.arc_unit_cost[a] * m.flow[s, a, c, p])
-    add_term(m, "transport", "operating", "Transport", lambda s, p: pyo.quicksum(by_sp.get((s, p), [])))
+    coefs: dict[tuple[str, str], list[float]] = defaultdict(list)
+    flows: dict[tuple[str, str], list] = defaultdict(list)
+    for (s, a, _c, p), v in m.flow.items():
+        cost = d.arc_unit_cost[a]
+        if cost:
+            coefs[(s, p)].append(cost)
+            flows[(s, p)].append(v)
+    add_term(m, "transport", "operating", "Transport", lambda s, p: _linear_sum(coefs.get((s, p)), flows.get((s, p))))
+
+
+def _linear_sum(coefs: list[float] | None, variables: list | None):
+    """Σ coef · variable as one LinearExpression (built in one call: no intermediate sums)."""
+    if not variables:
+        return 0
+    return LinearExpression(linear_coefs=coefs, linear_vars=variables)
 
 
 def add_mass_balance(m: pyo.ConcreteModel, d: ModelData) -> None:
@@ -34,46 +48,80 @@ def add_mass_balance(m: pyo.ConcreteModel, d: ModelData) -> None:
 
     Built only for (s, n, c, p) with at least one term. The largest family (a row per node,
     commodity, period and scenario), so it is assembled from index arrays as one
-    MatrixConstraint `balance`; `balance_keys[i]` is row i's (s, n, c, p).
+    MatrixConstraint `balance`; `balance_keys[i]` is row i's (s, n, c, p), rows in that order.
     """
-    keys: list[tuple[str, str, str, str]] = []
-    row_of: dict[tuple[str, str, str, str], int] = {}
-
-    def row(key: tuple[str, str, str, str]) -> int:
-        i = row_of.get(key)
-        if i is None:
-            i = row_of[key] = len(keys)
-            keys.append(key)
-        return i
-
-    columns: list = []
-    rows: list[int] = []
-    cols: list[int] = []
-    coefs: list[float] = []
-
-    def term(key, var, coef: float) -> None:
-        rows.append(row(key))
-        cols.append(len(columns) - 1 if columns and columns[-1] is var else _append(columns, var))
-        coefs.append(coef)
-
-    for (s, a, c, p), v in m.flow.items():
-        arc = d.arcs[a]
-        term((s, arc.head, c, p), v, 1.0)
-        term((s, arc.tail, c, p), v, -1.0)
-    for (s, i, c, p), v in m.produce.items():
-        term((s, i, c, p), v, 1.0)
-    for (s, j, r, p), v in m.process.items():
-        recipe = d.recipes[r]
-        term((s, j, recipe["input"], p), v, -1.0)
-        for c, y in recipe["outputs"].items():
-            term((s, j, c, p), v, y)
-    for (s, n, c, p), v in m.sell.items():
-        term((s, n, c, p), v, -1.0)
-    built = matrix_rows(keys, columns, np.array(rows), np.array(cols), np.array(coefs), 0.0, 0.0)
+    codes = _KeyCodes(d)
+    flow_rows, flow_cols, flow_coefs = _flow_terms(d, codes)
+    columns = list(m.flow.values())
+    rows, cols, coefs = [], [], []  # the other (few) terms, key codes and column positions
+    for var, sign, key_terms in _node_terms(m, d):
+        columns.append(var)
+        for (s, n, c, p), coef in key_terms:
+            rows.append(codes.code(s, n, c, p))
+            cols.append(len(columns) - 1)
+            coefs.append(sign * coef)
+    all_codes = np.concatenate([flow_rows, np.asarray(rows, dtype=np.int64)])
+    unique, row = np.unique(all_codes, return_inverse=True)  # rows sorted by (s, n, c, p) position
+    built = matrix_rows(
+        codes.keys(unique),
+        columns,
+        row,
+        np.concatenate([flow_cols, np.asarray(cols, dtype=np.int64)]),
+        np.concatenate([flow_coefs, np.asarray(coefs, dtype=float)]),
+        0.0,
+        0.0,
+    )
     m.balance = built.constraint
     m.balance_keys = built.keys
 
 
-def _append(columns: list, var) -> int:
-    columns.append(var)
-    return len(columns) - 1
+class _KeyCodes:
+    """(scenario, node, commodity, period) ↔ one integer, so row keys can be handled as arrays."""
+
+    def __init__(self, d: ModelData):
+        self.lists = (d.scenarios, d.nodes, d.commodities, d.periods)
+        self.pos = [{x: i for i, x in enumerate(values)} for values in self.lists]
+        self.sizes = [len(values) for values in self.lists]
+
+    def code(self, s: str, n: str, c: str, p: str):
+        (_S, N, C, P), (si, ni, ci, pi) = self.sizes, self.pos
+        return ((si[s] * N + ni[n]) * C + ci[c]) * P + pi[p]
+
+    def combine(self, s, n, c, p):
+        """The same as `code`, for arrays of positions."""
+        _S, N, C, P = self.sizes
+        return ((s * N + n) * C + c) * P + p
+
+    def keys(self, codes: np.ndarray) -> list[tuple[str, str, str, str]]:
+        _S, N, C, P = self.sizes
+        rest, p = np.divmod(codes, P)
+        rest, c = np.divmod(rest, C)
+        s, n = np.divmod(rest, N)
+        S_, N_, C_, P_ = self.lists
+        return [(S_[a], N_[b], C_[e], P_[f]) for a, b, e, f in zip(s.tolist(), n.tolist(), c.tolist(), p.tolist())]
+
+
+def _flow_terms(d: ModelData, codes: _KeyCodes) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """+flow at the arc's head, −flow at its tail: (row codes, flow positions, coefficients)."""
+    _si, ni, ci, _pi = codes.pos
+    head = np.array([ni[d.arcs[a].head] for a, _c in d.arc_commodities], dtype=np.int64)
+    tail = np.array([ni[d.arcs[a].tail] for a, _c in d.arc_commodities], dtype=np.int64)
+    com = np.array([ci[c] for _a, c in d.arc_commodities], dtype=np.int64)
+    S, K, P = len(d.scenarios), len(d.arc_commodities), len(d.periods)
+    j = np.arange(S * K * P, dtype=np.int64)  # flow position (see add_flows)
+    rest, p = np.divmod(j, P)
+    s, k = np.divmod(rest, K)
+    into = codes.combine(s, head[k], com[k], p)
+    out_of = codes.combine(s, tail[k], com[k], p)
+    return np.concatenate([into, out_of]), np.concatenate([j, j]), np.concatenate([np.ones(len(j)), -np.ones(len(j))])
+
+
+def _node_terms(m: pyo.ConcreteModel, d: ModelData):
+    """(variable, sign, [(key, coefficient)]) for production (+), processing (−input, +yields), sales (−)."""
+    for (s, i, c, p), v in m.produce.items():
+        yield v, 1.0, [((s, i, c, p), 1.0)]
+    for (s, j, r, p), v in m.process.items():
+        recipe = d.recipes[r]
+        yield v, 1.0, [((s, j, recipe["input"], p), -1.0)] + [((s, j, c, p), y) for c, y in recipe["outputs"].items()]
+    for (s, n, c, p), v in m.sell.items():
+        yield v, -1.0, [((s, n, c, p), 1.0)]
