@@ -83,3 +83,14 @@ def test_csv_folder_round_trip(tmp_path):
     folder = write_instance(records, tmp_path / "inst")
     assert (folder / "Corridors.csv").exists()
     assert read_input(folder).content_hash() == instance_from_records(records).content_hash()
+
+
+def test_small_solves_to_the_same_objective_through_every_handoff_route(small):
+    """S through Pyomo's persistent HiGHS interface gives the direct route's optimum (and the
+    floor's, above): the routes hand HiGHS the same model."""
+    _records, inst, _m, report = small
+    m = build_model(inst)
+    persistent = solve(m, SolveOptions(mip_gap=GAP, handoff="persistent"))
+    assert report.status == persistent.status == OPTIMAL
+    assert math.isclose(persistent.objective, report.objective, rel_tol=1e-6)
+    assert math.isclose(pyo.value(m.npv), report.objective, rel_tol=1e-6)
