@@ -169,9 +169,13 @@ def _plain(v: Any) -> Any:
     return _text(str(v))
 
 
+_NOT_XML = re.compile("[\ud800-\udfff\ufffe\uffff]")  # lone surrogates and non-characters
+
+
 def _text(s: str) -> str:
-    # Control characters cannot be stored in a worksheet; Excel's own limit is 32,767 characters.
-    return ILLEGAL_CHARACTERS_RE.sub("\ufffd", s)[:32767]
+    # Control characters cannot be stored in a worksheet, nor what XML cannot hold (lxml refused
+    # the whole workbook); Excel's own limit is 32,767 characters.
+    return _NOT_XML.sub("\ufffd", ILLEGAL_CHARACTERS_RE.sub("\ufffd", s))[:32767]
 
 
 def _needs_guard(s: str) -> bool:
@@ -339,13 +343,9 @@ def _style_attr(ws, number_format: str | None = None, quote: bool = False) -> st
     return f' s="{c.style_id}"'
 
 
-_NOT_XML = re.compile("[\ud800-\udfff\ufffe\uffff]")  # lone surrogates and non-characters
-
-
 def _xml_text(s: str) -> str:
-    """Text as an inline-string cell's content, escaped as lxml would (a CR stays a CR);
-    characters XML cannot hold become U+FFFD (lxml refused the whole workbook)."""
-    s = _NOT_XML.sub("\ufffd", s)
+    """Text (already through `_text`) as an inline-string cell's content, escaped as lxml would
+    (a CR stays a CR)."""
     esc = s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\r", "&#13;")
     space = ' xml:space="preserve"' if s != s.strip() else ""
     return f"<is><t{space}>{esc}</t></is></c>"
