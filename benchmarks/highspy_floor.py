@@ -157,8 +157,9 @@ def build_arrays(d: ModelData) -> FloorModel:
     AC = d.arc_commodities
     nAC = len(AC)
     arc_cost = np.array([d.arc_unit_cost[a] for a, _c in AC], dtype=float)
-    w = (prob[:, None, None] * DF[None, None, :]) * np.ones((nS, nAC, nP))  # prob_s · DF_p
-    F0 = add_cols("flow", nS * nAC * nP, 0.0, INF, (w * arc_cost[None, :, None]).ravel())
+    F0 = add_cols("flow", nS * nAC * nP, 0.0, INF, 0.0)
+    # supplyopt's accounting column transport_cost_{s,p} = Σ unit_cost · flow carries the cost
+    T0 = add_cols("transport_cost", nS * nP, 0.0, INF, (prob[:, None] * DF[None, :]).ravel())
 
     supply = list(d.supply)
     nSup = len(supply)
@@ -217,6 +218,12 @@ def build_arrays(d: ModelData) -> FloorModel:
         return [cols[(key, q)] for q in P[: pidx[p] + 1] if (key, q) in cols]
 
     rows = _Rows()
+
+    # --- transport cost definition: transport_cost_{s,p} − Σ_{a,c} unit_cost_a · flow = 0 ---------------
+    first = rows.new("transport_cost_definition", np.zeros(nS * nP), 0.0)
+    fs, fk, fp = np.meshgrid(np.arange(nS), np.arange(nAC), np.arange(nP), indexing="ij")
+    rows.add((first + fs * nP + fp).ravel(), F0 + np.arange(nS * nAC * nP), -arc_cost[fk.ravel()])
+    rows.add(first + np.arange(nS * nP), T0 + np.arange(nS * nP), 1.0)
 
     # --- refinery: open once, module limit, capacity ------------------------------------------
     once = [j for j in new_sites if d.site_periods[j]]

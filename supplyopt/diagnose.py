@@ -63,7 +63,9 @@ def describe_limit(m: pyo.ConcreteModel, d: ModelData, family: str, idx: tuple) 
     """Planner wording, sheet and row of one constraint of a capacity or risk family."""
     if family == "corridor_capacity":
         s, k, p = idx
-        cap = pyo.value(m.corridor_capacity[idx].upper)
+        from supplyopt.model.capacity import _capacity_rhs
+
+        cap = pyo.value(_capacity_rhs(m, d, "corridor", k, d.corridor_capacity[k], s, p))
         return Finding("Corridors", d.corridor_row.get(k), f"corridor {k} capacity {cap:,.0f} t/yr in {p}{_scen(d, s)}")
     if family == "port_capacity":
         s, n, p = idx

@@ -43,24 +43,22 @@ def hand_model() -> pyo.ConcreteModel:
     m.z.fix(2)
     m.c1 = pyo.Constraint(expr=pyo.inequality(1, m.x + 2 * m.y + 3, 9))
     m.c2 = pyo.Constraint(expr=m.x - m.z >= 0)
-    rows = matrix_rows(["a", "b", "c"], [m.x, m.y], np.array([0, 0, 2, 0]), np.array([0, 1, 1, 0]), np.array([1.0, 1.0, 5.0, 1.0]), None, 8.0)
-    m.c3 = rows.constraint
-    m.c3_keys = rows.keys
+    m.c3 = matrix_rows(["a", "b", "c"], [m.x, m.y], np.array([0, 0, 2, 0]), np.array([0, 1, 1, 0]), np.array([1.0, 1.0, 5.0, 1.0]), None, [8.0, 9.0, 10.0])
     m.obj = pyo.Objective(expr=3 * m.x + m.y + m.z + 10, sense=pyo.maximize)
     return m
 
 
 def test_compiled_arrays_match_the_hand_written_model():
     m = hand_model()
-    assert m.c3_keys == ["a", "c"]
+    assert list(m.c3) == ["a", "c"] and "b" not in m.c3 and m.c3["c"].upper == 10
     f = compile_model(m)
     assert [v.name for v in f.columns] == ["x", "y", "z"]
     assert f.col_lower.tolist() == [0, -2, 2] and f.col_upper.tolist() == [4, 3, 2]
     assert f.integer.tolist() == [False, True, False]
     assert f.col_cost.tolist() == [3, 1, 0] and f.offset == 12 and f.maximise
-    assert [c.name for c in f.rows] == ["c1", "c2", "c3[0]", "c3[1]"]
+    assert [c.name for c in f.rows] == ["c1", "c2", "c3[a]", "c3[c]"]
     assert f.row_lower.tolist() == [-2, 2, -math.inf, -math.inf]
-    assert f.row_upper.tolist() == [6, math.inf, 8, 8]
+    assert f.row_upper.tolist() == [6, math.inf, 8, 10]
     dense = np.zeros((f.num_row, f.num_col))
     for i in range(f.num_row):
         for k in range(f.a_start[i], f.a_start[i + 1]):

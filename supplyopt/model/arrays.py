@@ -10,7 +10,6 @@ for a row's expression. `matrix.compile_model` copies its arrays straight into H
 from __future__ import annotations
 
 import weakref
-from dataclasses import dataclass
 
 import numpy as np
 from pyomo.core.base.matrix_constraint import MatrixConstraint, _MatrixConstraintData
@@ -19,13 +18,17 @@ from pyomo.core.expr.relational_expr import inequality
 
 class ArrayRow(_MatrixConstraintData):
     """One row of an ArrayConstraint, with the ConstraintData API Pyomo 6.10's persistent
-    interfaces call (`expr`, `to_bounded_expression`), which the older MatrixConstraint rows lack."""
+    interfaces call (`expr`, `to_bounded_expression`), which the older MatrixConstraint rows
+    lack, and named by its key like any indexed constraint (`balance[base,MINE,CONC,P1]`)."""
 
     __slots__ = ()
 
     def __init__(self, index, component_ref):
         super().__init__(index, component_ref)
         self._expr = None  # the slot ConstraintData declares; the row's expression is built on demand
+
+    def index(self):
+        return self.parent_component()._keys[self._index]
 
     @property
     def expr(self):
@@ -37,11 +40,24 @@ class ArrayRow(_MatrixConstraintData):
     def to_bounded_expression(self, evaluate_bounds=False):
         return self.lower, self.body, self.upper
 
+    def set_value(self, expr):
+        """Only the bounds of an array row can change: `expr` is (lower, body, upper) with this
+        row's own body (what shadow-price probes pass); the body is not read."""
+        lower, _body, upper = expr
+        comp = self.parent_component()
+        comp._lower[self._index] = lower
+        comp._upper[self._index] = upper
+
 
 class ArrayConstraint(MatrixConstraint):
-    """Pyomo's MatrixConstraint with the iteration API that Pyomo 6.10's blocks call
-    (`component_data_objects` asks for `values(sort)`, which the Mapping base does not take)
-    and ArrayRow rows."""
+    """Rows lower_i ≤ Σ_j A_ij x_j ≤ upper_i held as CSR arrays, indexed by key like a Pyomo
+    Constraint (`con[key]`, `.items()`, `key in con`). Pyomo's MatrixConstraint with rows
+    indexed 0…n−1 and the iteration API Pyomo 6.10's blocks call (`values(sort)`)."""
+
+    def __init__(self, keys: list, *args):
+        super().__init__(*args)
+        self._keys = keys
+        self._row_of = {k: i for i, k in enumerate(keys)}
 
     def construct(self, data=None):
         if self._constructed:
@@ -50,34 +66,32 @@ class ArrayConstraint(MatrixConstraint):
         ref = weakref.ref(self)
         self._data = tuple(ArrayRow(i, ref) for i in range(len(self._lower)))
 
+    def __getitem__(self, key):
+        return self._data[self._row_of[key]]
+
+    def __contains__(self, key):
+        return key in self._row_of
+
+    def __iter__(self):
+        return iter(self._keys)
+
     def keys(self, sort=None, ordered=None):
-        return iter(range(len(self._data)))
+        return iter(self._keys)
 
     def values(self, sort=None, ordered=None):
         return iter(self._data)
 
     def items(self, sort=None, ordered=None):
-        return enumerate(self._data)
+        return zip(self._keys, self._data)
 
 
-@dataclass
-class MatrixRows:
-    """A built family: the constraint component and the key of each of its rows (row i ↔ keys[i])."""
+def matrix_rows(keys: list, columns: list, row: np.ndarray, col: np.ndarray, coef: np.ndarray, lower, upper) -> ArrayConstraint:
+    """lower_i ≤ Σ_j coef · columns[col] ≤ upper_i for every row key i with a nonzero term.
 
-    constraint: ArrayConstraint
-    keys: list
-
-    def row_of(self, key) -> int:
-        """Position of the row with this key (slow: for diagnosis and tests, not for building)."""
-        return self.keys.index(key)
-
-
-def matrix_rows(keys: list, columns: list, row: np.ndarray, col: np.ndarray, coef: np.ndarray, lower: float | None, upper: float | None) -> MatrixRows:
-    """lower ≤ Σ_j coef · columns[col] ≤ upper for every row key with at least one nonzero term.
-
-    `row[k]`, `col[k]`, `coef[k]` is one term: positions into `keys` and `columns`. Repeated
-    (row, column) pairs are summed, zero coefficients dropped, and rows left empty are skipped
-    (as a rule returning Constraint.Skip would), so the result's keys are a subsequence of `keys`.
+    `row[k]`, `col[k]`, `coef[k]` is one term: positions into `keys` and `columns`. `lower` and
+    `upper` are one bound for all rows or a list per key (None = unbounded). Repeated (row,
+    column) pairs are summed, zero coefficients dropped, and rows left empty are skipped (as a
+    rule returning Constraint.Skip would): the constraint's keys are a subsequence of `keys`.
     """
     row = np.asarray(row, dtype=np.int64)
     col = np.asarray(col, dtype=np.int64)
@@ -91,12 +105,13 @@ def matrix_rows(keys: list, columns: list, row: np.ndarray, col: np.ndarray, coe
         row, col = row[starts], col[starts]
     keep = coef != 0
     row, col, coef = row[keep], col[keep], coef[keep]
-    used = np.unique(row)  # rows with a term, in key order
+    used = np.unique(row).tolist()  # rows with a term, in key order
     new_row = np.searchsorted(used, row)
     indptr = np.zeros(len(used) + 1, dtype=np.int64)
     np.cumsum(np.bincount(new_row, minlength=len(used)), out=indptr[1:])
     n = len(used)
+    lows = [lower] * n if not isinstance(lower, list) else [lower[i] for i in used]
+    ups = [upper] * n if not isinstance(upper, list) else [upper[i] for i in used]
     # numpy arrays, not lists: 8 bytes per entry instead of a Python object each (Pyomo reads
     # numpy scalars as numbers).
-    con = ArrayConstraint(coef, col, indptr, [lower] * n, [upper] * n, columns)
-    return MatrixRows(con, [keys[i] for i in used.tolist()])
+    return ArrayConstraint([keys[i] for i in used], coef, col, indptr, lows, ups, columns)

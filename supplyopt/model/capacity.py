@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import pyomo.environ as pyo
 
+from supplyopt.model.arrays import matrix_rows
 from supplyopt.model.data import ModelData
 from supplyopt.model.terms import add_term
 
@@ -150,22 +152,52 @@ def _capacity_rhs(m, d: ModelData, etype: str, element: str, base: float, s: str
 def add_corridor_capacity(m: pyo.ConcreteModel, d: ModelData) -> None:
     """Corridor k (both directions together), per scenario s and period p:
 
-        Σ_{a ∈ arcs(k), c} flow_{s,a,c,p} ≤ f_{s,k,p} · (cap_k + Σ_{u upgrades k} added_u · built_{u,p})
+        Σ_{a ∈ arcs(k), c} flow_{s,a,c,p} − f_{s,k,p} · Σ_{u upgrades k} added_u · Σ_{q ≤ p} build_{u,q} ≤ f_{s,k,p} · cap_k
 
-    Named `corridor_capacity`; skipped where capacity is unlimited and the corridor open.
+    (capacity f · (cap_k + upgrades), the upgrade terms moved left so the bound is a number).
+    Named `corridor_capacity`, keys (s, k, p); only rows with a flow, and none where capacity is
+    unlimited and the corridor open (unlimited and closed, f = 0: Σ flow ≤ 0). Flows are most of
+    the model, so the rows are assembled from index arrays (see model/arrays.py).
     """
-    arc_flows: dict[tuple[str, str, str], list] = {}
-    for s, a, c, p in m.FLOW:
-        arc_flows.setdefault((s, d.arcs[a].corridor, p), []).append(m.flow[s, a, c, p])
-
-    def rule(_m, s, k, p):
-        rhs = _capacity_rhs(m, d, "corridor", k, d.corridor_capacity[k], s, p)
-        lhs = arc_flows.get((s, k, p))
-        if rhs is None or not lhs:
-            return pyo.Constraint.Skip
-        return pyo.quicksum(lhs) <= rhs
-
-    m.corridor_capacity = pyo.Constraint([(s, k, p) for s in d.scenarios for k in d.corridor_capacity for p in d.periods], rule=rule)
+    S, K, P = len(d.scenarios), len(d.arc_commodities), len(d.periods)
+    corridors = list(d.corridor_capacity)
+    pos = {k: i for i, k in enumerate(corridors)}
+    # every (s, k, p) as a position; a flow's row is its corridor's in its scenario and period
+    keys = [(s, k, p) for s in d.scenarios for k in corridors for p in d.periods]
+    upper: list[float | None] = []
+    for s, k, p in keys:
+        f, cap = d.factor(s, "corridor", k, p), d.corridor_capacity[k]
+        upper.append(None if math.isinf(cap) and f != 0 else (0.0 if math.isinf(cap) else f * cap))
+    corridor_of = np.array([pos[d.arcs[a].corridor] for a, _c in d.arc_commodities], dtype=np.int64)
+    j = np.arange(S * K * P, dtype=np.int64)
+    rest, p_ix = np.divmod(j, P)
+    s_ix, k_ix = np.divmod(rest, K)
+    flow_row = (s_ix * len(corridors) + corridor_of[k_ix]) * P + p_ix
+    limited = np.array([u is not None for u in upper])
+    keep = limited[flow_row]
+    columns = list(m.flow.values())
+    rows, cols, coefs = [flow_row[keep]], [j[keep]], [np.ones(int(keep.sum()))]
+    with_flow = set(np.unique(flow_row[keep]).tolist())
+    extra_rows, extra_cols, extra_coefs = [], [], []
+    build_col = {}
+    for r in sorted(with_flow):
+        s, k, p = keys[r]
+        if math.isinf(d.corridor_capacity[k]):
+            continue  # closed (f = 0) and unlimited: upgrades cannot open it
+        f = d.factor(s, "corridor", k, p)
+        for u in d.upgrades_of("corridor", k):
+            for q in d.periods_upto(p):
+                if (u, q) in m.build:
+                    if (u, q) not in build_col:
+                        build_col[(u, q)] = len(columns)
+                        columns.append(m.build[u, q])
+                    extra_rows.append(r)
+                    extra_cols.append(build_col[(u, q)])
+                    extra_coefs.append(-f * d.upgrades[u]["added_capacity_t_per_yr"])
+    rows.append(np.asarray(extra_rows, dtype=np.int64))
+    cols.append(np.asarray(extra_cols, dtype=np.int64))
+    coefs.append(np.asarray(extra_coefs, dtype=float))
+    m.corridor_capacity = matrix_rows(keys, columns, np.concatenate(rows), np.concatenate(cols), np.concatenate(coefs), None, upper)
 
 
 def add_port_capacity(m: pyo.ConcreteModel, d: ModelData) -> None:

@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
-
 import numpy as np
 import pyomo.environ as pyo
-from pyomo.core.expr.numeric_expr import LinearExpression
 
 from supplyopt.model.arrays import matrix_rows
 from supplyopt.model.data import ModelData
@@ -15,29 +12,37 @@ from supplyopt.model.terms import add_term
 
 def add_flows(m: pyo.ConcreteModel, d: ModelData) -> None:
     """Flow of commodity c on arc a in period p, scenario s (t/yr): flow_{s,a,c,p} ≥ 0, only for
-    usable (a, c) pairs (d.arc_commodities). Cost term `transport` = Σ unit_cost_a · flow, with
-    unit_cost_a = distance · cost per t·km + handling per t of the corridor (or its mode).
+    usable (a, c) pairs (d.arc_commodities). Cost term `transport` = transport_cost_{s,p}, with
+
+        transport_cost_{s,p} − Σ_{a,c} unit_cost_a · flow_{s,a,c,p} = 0        (transport_cost_definition)
+
+    and unit_cost_a = distance · cost per t·km + handling per t of the corridor (or its mode).
 
     Flows are 97-99 % of the columns: m.flow's order is scenario, (arc, commodity), period, so
-    flow j sits at j = (s · K + k) · P + p (positions used by add_mass_balance)."""
+    flow j sits at j = (s · K + k) · P + p (positions used by add_mass_balance). The transport
+    sum has a term per flow; as an accounting column defined by one array-built row it costs
+    nothing to build, compile or evaluate (HiGHS's presolve substitutes it out)."""
     idx = [(s, a, c, p) for s in d.scenarios for (a, c) in d.arc_commodities for p in d.periods]
     m.FLOW = pyo.Set(initialize=idx, dimen=4, ordered=True)
     m.flow = pyo.Var(m.FLOW, within=pyo.NonNegativeReals)
-    coefs: dict[tuple[str, str], list[float]] = defaultdict(list)
-    flows: dict[tuple[str, str], list] = defaultdict(list)
-    for (s, a, _c, p), v in m.flow.items():
-        cost = d.arc_unit_cost[a]
-        if cost:
-            coefs[(s, p)].append(cost)
-            flows[(s, p)].append(v)
-    add_term(m, "transport", "operating", "Transport", lambda s, p: _linear_sum(coefs.get((s, p)), flows.get((s, p))))
-
-
-def _linear_sum(coefs: list[float] | None, variables: list | None):
-    """Σ coef · variable as one LinearExpression (built in one call: no intermediate sums)."""
-    if not variables:
-        return 0
-    return LinearExpression(linear_coefs=coefs, linear_vars=variables)
+    sp = [(s, p) for s in d.scenarios for p in d.periods]
+    m.transport_cost = pyo.Var(sp, within=pyo.NonNegativeReals)  # unit costs are ≥ 0 (schema)
+    S, K, P = len(d.scenarios), len(d.arc_commodities), len(d.periods)
+    unit_cost = np.array([d.arc_unit_cost[a] for a, _c in d.arc_commodities], dtype=float)
+    j = np.arange(S * K * P, dtype=np.int64)
+    rest, p = np.divmod(j, P)
+    s, k = np.divmod(rest, K)
+    accounting = np.arange(S * P, dtype=np.int64)  # transport_cost_{s,p} is column S·K·P + s·P + p
+    m.transport_cost_definition = matrix_rows(
+        sp,
+        list(m.flow.values()) + list(m.transport_cost.values()),
+        np.concatenate([s * P + p, accounting]),
+        np.concatenate([j, S * K * P + accounting]),
+        np.concatenate([-unit_cost[k], np.ones(S * P)]),
+        0.0,
+        0.0,
+    )
+    add_term(m, "transport", "operating", "Transport", lambda s, p: m.transport_cost[s, p])
 
 
 def add_mass_balance(m: pyo.ConcreteModel, d: ModelData) -> None:
@@ -48,7 +53,7 @@ def add_mass_balance(m: pyo.ConcreteModel, d: ModelData) -> None:
 
     Built only for (s, n, c, p) with at least one term. The largest family (a row per node,
     commodity, period and scenario), so it is assembled from index arrays as one
-    MatrixConstraint `balance`; `balance_keys[i]` is row i's (s, n, c, p), rows in that order.
+    ArrayConstraint `balance` (keys (s, n, c, p)).
     """
     codes = _KeyCodes(d)
     flow_rows, flow_cols, flow_coefs = _flow_terms(d, codes)
@@ -62,7 +67,7 @@ def add_mass_balance(m: pyo.ConcreteModel, d: ModelData) -> None:
             coefs.append(sign * coef)
     all_codes = np.concatenate([flow_rows, np.asarray(rows, dtype=np.int64)])
     unique, row = np.unique(all_codes, return_inverse=True)  # rows sorted by (s, n, c, p) position
-    built = matrix_rows(
+    m.balance = matrix_rows(
         codes.keys(unique),
         columns,
         row,
@@ -71,8 +76,6 @@ def add_mass_balance(m: pyo.ConcreteModel, d: ModelData) -> None:
         0.0,
         0.0,
     )
-    m.balance = built.constraint
-    m.balance_keys = built.keys
 
 
 class _KeyCodes:
