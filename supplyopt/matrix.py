@@ -18,6 +18,8 @@ import pyomo.environ as pyo
 from pyomo.core.base.matrix_constraint import MatrixConstraint
 from pyomo.repn.linear import LinearRepnVisitor
 
+from supplyopt.model.arrays import columns_of
+
 INF = math.inf
 
 
@@ -58,7 +60,7 @@ class MatrixForm:
 
 def compile_model(m: pyo.ConcreteModel) -> MatrixForm:
     """The model's single active objective and active constraints as arrays (see module doc)."""
-    columns = [v for comp in m.component_objects(pyo.Var, active=True, descend_into=True) for v in comp.values()]
+    columns = [v for comp in m.component_objects(pyo.Var, active=True, descend_into=True) for v in (columns_of(comp) if comp.is_indexed() else comp.values())]
     col_of = {id(v): j for j, v in enumerate(columns)}
     col_lower, col_upper, integer = _column_bounds(columns)
     visitor = LinearRepnVisitor({})

@@ -10,7 +10,7 @@ import math
 import numpy as np
 import pyomo.environ as pyo
 
-from supplyopt.model.arrays import matrix_rows
+from supplyopt.model.arrays import columns_of, matrix_rows
 from supplyopt.model.data import ModelData
 from supplyopt.model.terms import add_term
 
@@ -175,7 +175,7 @@ def add_corridor_capacity(m: pyo.ConcreteModel, d: ModelData) -> None:
     flow_row = (s_ix * len(corridors) + corridor_of[k_ix]) * P + p_ix
     limited = np.array([u is not None for u in upper])
     keep = limited[flow_row]
-    columns = list(m.flow.values())
+    columns = columns_of(m.flow)
     rows, cols, coefs = [flow_row[keep]], [j[keep]], [np.ones(int(keep.sum()))]
     with_flow = set(np.unique(flow_row[keep]).tolist())
     extra_rows, extra_cols, extra_coefs = [], [], []

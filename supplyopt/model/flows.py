@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pyomo.environ as pyo
 
-from supplyopt.model.arrays import matrix_rows
+from supplyopt.model.arrays import columns_of, matrix_rows
 from supplyopt.model.data import ModelData
 from supplyopt.model.terms import add_term
 
@@ -35,7 +35,7 @@ def add_flows(m: pyo.ConcreteModel, d: ModelData) -> None:
     accounting = np.arange(S * P, dtype=np.int64)  # transport_cost_{s,p} is column S·K·P + s·P + p
     m.transport_cost_definition = matrix_rows(
         sp,
-        list(m.flow.values()) + list(m.transport_cost.values()),
+        columns_of(m.flow) + list(m.transport_cost.values()),
         np.concatenate([s * P + p, accounting]),
         np.concatenate([j, S * K * P + accounting]),
         np.concatenate([-unit_cost[k], np.ones(S * P)]),
@@ -57,7 +57,7 @@ def add_mass_balance(m: pyo.ConcreteModel, d: ModelData) -> None:
     """
     codes = _KeyCodes(d)
     flow_rows, flow_cols, flow_coefs = _flow_terms(d, codes)
-    columns = list(m.flow.values())
+    columns = columns_of(m.flow)
     rows, cols, coefs = [], [], []  # the other (few) terms, key codes and column positions
     for var, sign, key_terms in _node_terms(m, d):
         columns.append(var)
