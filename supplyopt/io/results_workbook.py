@@ -13,8 +13,14 @@ Sheets, in order:
 - one sheet per remaining table in `Results.tables` order (Refineries, Upgrades, Flows, ...;
   tables added later are written the same way), header in row 1;
   `SalesSummary` (report only) follows `Sales`: revenue by node and period, with a chart.
-- `_supplyopt` (hidden): which sheet holds which table, row counts, column dtypes and summary
-  value types, so that `read_results_workbook` gives back equal tables.
+  A table longer than a sheet holds (`MAX_SHEET_ROWS` data rows under the header: Excel's
+  1,048,576 rows) continues on the sheets right after it, `Flows (2)`, `Flows (3)`, ..., each with
+  the same header, frozen pane, filter, widths and formats; the Summary then says so in a note
+  below the marker rows, and the workbook is `format_version = 2` (a version-1 reader would read
+  only the first sheet and pad the table with blank rows; it refuses the workbook instead).
+- `_supplyopt` (hidden): which sheet holds which table (and, for a table continued on more sheets,
+  each sheet with its row count), row counts, column dtypes and summary value types, so that
+  `read_results_workbook` gives back equal tables (one table however many sheets it fills).
 
 Every table sheet has a bold filled header, frozen header row, autofilter, fitted column widths
 and number formats from the column name ('#,##0' for tonnes and USD, '0.0%' for utilisation,
@@ -59,10 +65,13 @@ from supplyopt.errors import InputError, Problem
 from supplyopt.io.atomic import atomic_write
 from supplyopt.results import Results
 
-__all__ = ["FORMAT", "FORMAT_VERSION", "column_format", "read_results_workbook", "write_results_workbook"]
+__all__ = ["FORMAT", "FORMAT_VERSION", "MAX_SHEET_ROWS", "column_format", "read_results_workbook", "write_results_workbook"]
 
 FORMAT = "supplyopt-results"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 1  # written when every table fits on one sheet
+# Written when a table is continued on more sheets: an older reader would read the first sheet only
+# and pad the table with blank rows, so it must refuse the workbook instead.
+SPLIT_FORMAT_VERSION = 2
 SUMMARY = "Summary"
 COSTS = "Costs"
 COST_SUMMARY = "CostSummary"
@@ -71,6 +80,9 @@ SALES_SUMMARY = "SalesSummary"
 META = "_supplyopt"
 TITLE = "supplyopt results"
 WRITE_ONLY_ROWS = 50_000  # above this many rows in one table, stream the workbook
+# Data rows per sheet: Excel holds 1,048,576 rows, the header included; a longer table continues
+# on more sheets ('Flows (2)', ...). Tests lower it to split small tables.
+MAX_SHEET_ROWS = 1_048_575
 WIDTH_SAMPLE_ROWS = 2_000  # rows looked at to fit a column's width
 BODY_CHUNK_ROWS = 20_000  # table rows turned into XML at a time
 # zlib level of the table sheets: level 1 deflates a big sheet ~3x faster than the default 6 for a
@@ -257,6 +269,52 @@ def _sheet_name(name: str, used: set[str]) -> str:
     return cand
 
 
+def _row_ranges(n: int) -> list[tuple[int, int]]:
+    """(start, stop) of the data rows on each sheet of an n-row table: one sheet when it fits (an
+    empty table still gets its header), else MAX_SHEET_ROWS rows a sheet, since Excel cannot open
+    a sheet with more rows."""
+    size = max(1, MAX_SHEET_ROWS)
+    return [(start, min(start + size, n)) for start in range(0, n, size)] or [(0, 0)]
+
+
+def _part_name(first: str, k: int, used: set[str]) -> str:
+    """Name of the k-th sheet (k >= 2) of a table whose first sheet is `first`: 'Flows (2)', the
+    first name shortened so that the whole stays within 31 characters, and unique (a table already
+    called 'Flows (2)' makes it 'Flows (2) (2)'), so that the sheets of one table read as a run."""
+    suffix = f" ({k})"
+    return _sheet_name(first[: 31 - len(suffix)].rstrip() + suffix, used)
+
+
+@dataclass
+class _Placed:
+    """Where a table goes: the flat frame, its index levels and (sheet, start, stop) per sheet."""
+
+    name: str
+    df: pd.DataFrame
+    index: list[tuple[str, bool]]
+    sheets: list[tuple[str, int, int]]
+
+    @property
+    def continued(self) -> list[str]:
+        """The continuation sheets (all but the first)."""
+        return [sheet for sheet, _, _ in self.sheets[1:]]
+
+
+def _place_tables(order: list[str], tables: dict[str, tuple[pd.DataFrame, list]], used: set[str]) -> list[_Placed]:
+    """Sheet names for every table and its continuation sheets, decided before anything is written
+    because the Summary (written first) names the continuation sheets. Tables are named in
+    workbook order, as before, so a workbook without long tables keeps its sheet names."""
+    placed = []
+    for name in order:
+        df, index = tables[name]
+        sheets: list[tuple[str, int, int]] = []
+        for k, (start, stop) in enumerate(_row_ranges(len(df)), 1):
+            sheet = _sheet_name(name, used) if k == 1 else _part_name(sheets[0][0], k, used)
+            sheets.append((sheet, start, stop))
+        placed.append(_Placed(name, df, index, sheets))
+    return placed
+
+
 def _style_header(ws, row: list[Any]) -> list[Any]:
     return [_cell(ws, h, font=HEADER_FONT, fill=HEADER_FILL) for h in row]
 
@@ -272,16 +330,18 @@ def _frame(table: Any) -> tuple[pd.DataFrame, list[tuple[str, bool]]]:
     return flat, [(w, n is None) for w, n in zip(written, names)]
 
 
-def _write_table(ws, df: pd.DataFrame) -> _Body | None:
+def _write_table(ws, df: pd.DataFrame, sample: pd.DataFrame | None = None) -> _Body | None:
     """Header in row 1 (bold, filled, frozen, filtered), one row per record, formats by column.
 
     The data rows of an ordinary table are not given to openpyxl (a Cell object and an XML
     element per value made the workbook cost more than extracting the results): they come back as
     a `_Body`, written straight into the saved sheet's XML by `_splice`. Tables holding values that
-    path does not know (dates, arbitrary objects) are written cell by cell as before."""
+    path does not know (dates, arbitrary objects) are written cell by cell as before.
+    `sample` (default: the first rows of df) sets the column widths: the continuation sheets of a
+    long table pass the first sheet's, so that every sheet of the table looks the same."""
     cols = list(df.columns)
     fmts = [column_format(c) for c in cols]
-    sample = df.head(WIDTH_SAMPLE_ROWS)
+    sample = df.head(WIDTH_SAMPLE_ROWS) if sample is None else sample
     for j, c in enumerate(cols, 1):
         ws.column_dimensions[get_column_letter(j)].width = _column_width(c, sample.iloc[:, j - 1], fmts[j - 1])
     ws.freeze_panes = "A2"
@@ -482,7 +542,26 @@ def _summary_type(v: Any) -> tuple[str, Any]:
     return "str", str(v0)
 
 
-def _write_summary(ws, summary: dict[str, Any]) -> None:
+def _written_version(placed: list[_Placed]) -> int:
+    """The format_version this workbook needs: the split version only when a table is continued
+    (older readers read split workbooks wrongly, ordinary ones rightly)."""
+    return max(FORMAT_VERSION, SPLIT_FORMAT_VERSION) if any(p.continued for p in placed) else FORMAT_VERSION
+
+
+def _continuation_notes(placed: list[_Placed]) -> list[str]:
+    """One line per table continued on more sheets, for the planner: filtering or summing the
+    first sheet alone would miss rows."""
+    notes = []
+    for p in placed:
+        if p.continued:
+            notes.append(
+                f"{p.name} has {len(p.df):,} rows, more than one Excel sheet holds: sheet {p.sheets[0][0]} continues on "
+                f"{', '.join(p.continued)} (same columns; together they are one table)."
+            )
+    return notes
+
+
+def _write_summary(ws, summary: dict[str, Any], version: int = FORMAT_VERSION, notes: Iterable[str] = ()) -> None:
     items = [(str(k), *_summary_type(v)) for k, v in summary.items()]
     ws.column_dimensions["A"].width = _width("item", [TITLE[:20]] + [k for k, _, _ in items], None)
     ws.column_dimensions["B"].width = max(24.0, _width("value", [w for k, _, w in items], None))
@@ -501,7 +580,12 @@ def _write_summary(ws, summary: dict[str, Any]) -> None:
             ws.append([_cell(ws, key), _cell(ws, value, _summary_format(key, value), align=Alignment(horizontal="right"))])
     ws.append([])
     ws.append([_cell(ws, "format", font=NOTE_FONT), _cell(ws, FORMAT, font=NOTE_FONT)])
-    ws.append([_cell(ws, "format_version", font=NOTE_FONT), _cell(ws, FORMAT_VERSION, font=NOTE_FONT)])
+    ws.append([_cell(ws, "format_version", font=NOTE_FONT), _cell(ws, version, font=NOTE_FONT)])
+    notes = list(notes)
+    if notes:
+        ws.append([])
+    for note in notes:
+        ws.append([_cell(ws, note, font=NOTE_FONT)])
     if not isinstance(ws, WriteOnlyWorksheet):
         _print_on_one_page(ws)  # item and value on the same printed page
 
@@ -618,14 +702,21 @@ def _write_sales_summary(ws, sales: pd.DataFrame) -> bool:
     return True
 
 
-def _write_meta(ws, summary_types: list[tuple[str, str]], tables: list[tuple[str, str, pd.DataFrame, list[tuple[str, bool]]]]) -> None:
+def _write_meta(ws, summary_types: list[tuple[str, str]], tables: list[_Placed], version: int = FORMAT_VERSION) -> None:
+    """The hidden record the reader works from. A table continued on more sheets also gets one
+    'part' row per sheet (first included) with that sheet's row count, so the reader never
+    depends on MAX_SHEET_ROWS; other tables are recorded exactly as in format version 1."""
     ws.sheet_state = "hidden"
     ws.append(["kind", "name", "sheet", "column", "dtype", "rows", "blank"])
-    ws.append([_cell(ws, "format"), _cell(ws, FORMAT), None, None, None, FORMAT_VERSION])
+    ws.append([_cell(ws, "format"), _cell(ws, FORMAT), None, None, None, version])
     for key, tag in summary_types:
         ws.append([_cell(ws, "summary"), _cell(ws, key), None, None, _cell(ws, tag)])
-    for name, sheet, df, index in tables:
+    for t in tables:
+        name, sheet, df, index = t.name, t.sheets[0][0], t.df, t.index
         ws.append([_cell(ws, "table"), _cell(ws, name), _cell(ws, sheet), None, None, len(df)])
+        if t.continued:
+            for part, start, stop in t.sheets:
+                ws.append([_cell(ws, "part"), _cell(ws, name), _cell(ws, part), None, None, stop - start])
         idx = dict(index)
         for j, c in enumerate(df.columns):
             col = df.iloc[:, j]
@@ -644,6 +735,20 @@ def _blank_means(col: pd.Series) -> str | None:
     return "empty" if empty.any() and not col[~empty].isna().any() else None
 
 
+def _write_sheets(wb, t: _Placed) -> list[_Body]:
+    """Write a table on its sheet(s), in a row; each continuation sheet is laid out like the first
+    (header, frozen pane, filter, formats, and the widths of the first sheet's rows). Returns the
+    bodies still to splice."""
+    bodies = []
+    sample = t.df.head(WIDTH_SAMPLE_ROWS)
+    for sheet, start, stop in t.sheets:
+        part = t.df if not t.continued else t.df.iloc[start:stop]
+        body = _write_table(wb.create_sheet(sheet), part, sample)
+        if body is not None:
+            bodies.append(body)
+    return bodies
+
+
 def _build(results: Results, out: Path) -> None:
     tables = {str(k): _frame(v) for k, v in results.tables.items()}
     write_only = max((len(df) for df, _ in tables.values()), default=0) > WRITE_ONLY_ROWS
@@ -652,26 +757,22 @@ def _build(results: Results, out: Path) -> None:
         wb.remove(wb.active)
     used = {s.lower() for s in _RESERVED_SHEETS}
 
-    ws = wb.create_sheet(SUMMARY)
-    _write_summary(ws, dict(results.summary))
-
     order = ([COSTS] if COSTS in tables else []) + [k for k in tables if k != COSTS]
-    written, bodies = [], []
-    for name in order:
-        df, index = tables[name]
-        sheet = _sheet_name(name, used)
-        ws = wb.create_sheet(sheet)
-        body = _write_table(ws, df)
-        if body is not None:
-            bodies.append(body)
-        written.append((name, sheet, df, index))
-        if name == COSTS:
+    placed = _place_tables(order, tables, used)
+    version = _written_version(placed)
+    ws = wb.create_sheet(SUMMARY)
+    _write_summary(ws, dict(results.summary), version, _continuation_notes(placed))
+
+    bodies = []
+    for t in placed:
+        bodies += _write_sheets(wb, t)
+        if t.name == COSTS:
             report = wb.create_sheet(COST_SUMMARY)
-            if not _write_cost_summary(report, df):
+            if not _write_cost_summary(report, t.df):
                 wb.remove(report)
-        elif name == SALES:
+        elif t.name == SALES:
             report = wb.create_sheet(SALES_SUMMARY)
-            if not _write_sales_summary(report, df):
+            if not _write_sales_summary(report, t.df):
                 wb.remove(report)
 
     charts = wb.create_sheet(CHARTS)
@@ -681,7 +782,7 @@ def _build(results: Results, out: Path) -> None:
     if png and Path(png).exists():
         _write_map(wb.create_sheet(MAP), Path(png))
     summary_types = [(str(k), _summary_type(v)[0]) for k, v in results.summary.items()]
-    _write_meta(wb.create_sheet(META), summary_types, written)
+    _write_meta(wb.create_sheet(META), summary_types, placed, version)
     if not bodies:
         wb.save(out)
         return
@@ -844,7 +945,9 @@ def _read_meta(path: Path, ws):
         if kind == "summary":
             summary_types[str(name)] = dtype
         elif kind == "table":
-            tables[str(name)] = {"sheet": str(sheet), "rows": int(nrows or 0), "columns": [], "dtypes": {}, "empty": set(), "index": []}
+            tables[str(name)] = {"sheet": str(sheet), "rows": int(nrows or 0), "parts": [], "columns": [], "dtypes": {}, "empty": set(), "index": []}
+        elif kind == "part" and str(name) in tables:
+            tables[str(name)]["parts"].append((str(sheet), int(nrows or 0)))
         elif kind in ("column", "index", "index_unnamed") and str(name) in tables:
             t = tables[str(name)]
             col = "" if column is None else str(column)
@@ -871,10 +974,17 @@ def _restore(series: pd.Series, dtype: str | None) -> pd.Series:
         return series
 
 
-def _read_table(path: Path, ws, info: dict) -> pd.DataFrame:
+def _parts(info: dict) -> list[tuple[str, int]]:
+    """(sheet, data rows) of each sheet of a table: its 'part' rows when it is continued on more
+    sheets, else its one sheet (format version 1 records no parts)."""
+    return info["parts"] or [(info["sheet"], info["rows"])]
+
+
+def _sheet_rows(ws, n_expected: int) -> tuple[list[str], list[tuple]]:
+    """(header, the first n_expected data rows, each as wide as the header) of one sheet. Rows
+    the sheet lacks (trailing blank rows are not stored) come back blank."""
     header = None
     rows = []
-    n_expected = info["rows"]
     for r in ws.iter_rows(values_only=True):
         if header is None:
             header = ["" if h is None else str(h) for h in r]
@@ -888,11 +998,31 @@ def _read_table(path: Path, ws, info: dict) -> pd.DataFrame:
     width = len(header)
     rows = [tuple(r[:width]) + (None,) * (width - len(r[:width])) for r in rows]
     rows += [(None,) * width] * (n_expected - len(rows))
+    return header, rows
+
+
+def _table_rows(path: Path, wb, info: dict) -> tuple[list[str], list[tuple]]:
+    """(header, rows) of a table, its continuation sheets' rows appended in order. Each
+    continuation sheet must repeat the first sheet's header: rows under another header would land
+    in the wrong columns."""
+    parts = _parts(info)
+    header, rows = _sheet_rows(wb[parts[0][0]], parts[0][1])
+    for sheet, n in parts[1:]:
+        more_header, more = _sheet_rows(wb[sheet], n)
+        if more_header != header:
+            msg = f"header differs from sheet '{parts[0][0]}': a continuation sheet repeats the table's header"
+            raise InputError([Problem(f"{path} sheet {sheet}", 1, None, msg)])
+        rows += more
+    return header, rows
+
+
+def _read_table(path: Path, wb, info: dict) -> pd.DataFrame:
+    header, rows = _table_rows(path, wb, info)
     expected = info["columns"]
     if expected and header != expected:
         missing = [c for c in expected if c not in header]
         if missing:
-            raise InputError([Problem(f"{path} sheet {ws.title}", 1, c, "column missing from the results table") for c in missing])
+            raise InputError([Problem(f"{path} sheet {info['sheet']}", 1, c, "column missing from the results table") for c in missing])
     df = pd.DataFrame(rows, columns=header) if rows else pd.DataFrame({c: pd.Series([], dtype=object) for c in header})
     if expected:
         df = df[[c for c in expected if c in header] + [c for c in header if c not in expected]]
@@ -908,11 +1038,23 @@ def _read_table(path: Path, ws, info: dict) -> pd.DataFrame:
     return df
 
 
+def _check_sheets(path: Path, wb, table_info: dict[str, dict]) -> None:
+    """Every sheet the meta sheet names is there, and a continued table's sheets add up to its
+    rows (else rows would be lost or invented without a word)."""
+    missing = [s for info in table_info.values() for s, _ in _parts(info) if s not in wb.sheetnames]
+    if missing:
+        raise InputError([Problem(str(path), None, None, f"results sheet '{s}' is missing") for s in missing])
+    bad = [name for name, info in table_info.items() if sum(n for _, n in _parts(info)) != info["rows"]]
+    if bad:
+        raise InputError([Problem(str(path), None, None, f"the '{META}' sheet's row counts of table '{name}' do not add up") for name in bad])
+
+
 def read_results_workbook(path: str | os.PathLike) -> Results:
     """Results (summary and every table) from a workbook written by `write_results_workbook`.
 
     Raises InputError naming the file when it is missing, not a workbook, or not a supplyopt
-    results workbook. The report-only sheets (CostSummary, SalesSummary) and charts are skipped."""
+    results workbook. The report-only sheets (CostSummary, SalesSummary) and charts are skipped; a
+    table continued on more sheets ('Flows', 'Flows (2)', ...) comes back as one table."""
     p = Path(path)
     if not p.is_file():
         raise InputError([Problem(str(p), None, None, "file not found" if not p.exists() else "is a folder, not a results workbook")])
@@ -927,16 +1069,15 @@ def read_results_workbook(path: str | os.PathLike) -> Results:
         if marker.get("format") != FORMAT:
             raise _not_ours(p, f"its Summary sheet lacks the 'format = {FORMAT}' marker")
         version = marker.get("format_version")
-        if not isinstance(version, int) or version > FORMAT_VERSION:
-            raise _not_ours(p, f"format_version {version!r} is not one this supplyopt reads (up to {FORMAT_VERSION}); update supplyopt")
+        newest = max(FORMAT_VERSION, SPLIT_FORMAT_VERSION)
+        if not isinstance(version, int) or version > newest:
+            raise _not_ours(p, f"format_version {version!r} is not one this supplyopt reads (up to {newest}); update supplyopt")
         if META not in wb.sheetnames:
             raise _not_ours(p, f"its hidden '{META}' sheet is missing (was the workbook re-saved by another program?)")
         summary_types, table_info = _read_meta(p, wb[META])
         summary = {k: _summary_value(v, summary_types.get(k)) for k, v in raw_summary.items()}
-        missing = [info["sheet"] for info in table_info.values() if info["sheet"] not in wb.sheetnames]
-        if missing:
-            raise InputError([Problem(str(p), None, None, f"results sheet '{s}' is missing") for s in missing])
-        tables = {name: _read_table(p, wb[info["sheet"]], info) for name, info in table_info.items()}
+        _check_sheets(p, wb, table_info)
+        tables = {name: _read_table(p, wb, info) for name, info in table_info.items()}
     except (zipfile.BadZipFile, SyntaxError, EOFError) as exc:  # sheets are parsed lazily: a damaged one fails here
         raise InputError([Problem(str(p), None, None, f"the workbook is damaged ({type(exc).__name__}: {exc})")]) from exc
     finally:
