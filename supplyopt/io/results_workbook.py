@@ -1029,7 +1029,8 @@ def _read_table(path: Path, wb, info: dict) -> pd.DataFrame:
     for j, c in enumerate(df.columns):
         col = df.iloc[:, j]
         if c in info["empty"]:
-            col = col.map(lambda v: "" if v is None else v)
+            # every blank cell of such a column held '': pandas 3 made the Nones NaN in a str column
+            col = col.fillna("")
         df.isetitem(j, _restore(col, info["dtypes"].get(c)))
     if info["index"]:
         names = [c for c, _ in info["index"]]
