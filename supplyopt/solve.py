@@ -263,18 +263,17 @@ def _solve_direct(m: pyo.ConcreteModel, options: SolveOptions) -> SolveReport:
     except NonlinearModelError as exc:
         raise SolverError(f"supplyopt built a nonlinear model, which HiGHS cannot solve: {exc}") from exc
     h = _pass_to_highs(form, options)
+    columns, maximise, mip = form.columns, form.maximise, bool(form.integer.any())
+    del form  # HiGHS holds its own copy of the matrix: free ours before the search
     interrupted = _run(h, options)
     info = h.getInfo()
     termination = _TERMINATION.get(h.getModelStatus().name, "unknown")
     has_solution = info.primal_solution_status == 2  # 0 none, 1 infeasible, 2 feasible
     status = _planner_status(termination, has_solution, interrupted.is_set())
     obj = info.objective_function_value if has_solution else None
-    if form.integer.any():
-        bound = info.mip_dual_bound
-    else:
-        bound = obj if status == OPTIMAL else None
+    bound = info.mip_dual_bound if mip else (obj if status == OPTIMAL else None)
     if has_solution:
-        _load_columns(form, h.getSolution().col_value)
+        _load_columns(columns, h.getSolution().col_value)
     wall = time.perf_counter() - start
     return SolveReport(
         status=status,
@@ -285,14 +284,14 @@ def _solve_direct(m: pyo.ConcreteModel, options: SolveOptions) -> SolveReport:
         solve_seconds=float(h.getRunTime()),
         wall_seconds=wall,
         solver=f"HiGHS {h.version()}",
-        sense="maximise" if form.maximise else "minimise",
+        sense="maximise" if maximise else "minimise",
         extra={"mip_node_count": info.mip_node_count, "simplex_iteration_count": info.simplex_iteration_count},
     )
 
 
-def _load_columns(form: MatrixForm, values) -> None:
+def _load_columns(columns: list, values) -> None:
     """Write HiGHS's column values back into the Pyomo variables (fixed ones keep theirs)."""
-    for v, x in zip(form.columns, values):
+    for v, x in zip(columns, values):
         if not v.fixed:
             v.set_value(x, skip_validation=True)
 
@@ -421,7 +420,7 @@ def _fixed_lp_direct(m: pyo.ConcreteModel, options: SolveOptions, probes) -> tup
     slopes: dict = {}
     if ok:
         sol = h.getSolution()
-        _load_columns(form, sol.col_value)
+        _load_columns(form.columns, sol.col_value)
         duals = dict(zip(form.rows, sol.row_dual))
         rcs.update(zip(form.columns, sol.col_dual))
         row_of = {id(con): i for i, con in enumerate(form.rows)}
