@@ -1,13 +1,27 @@
 """Security risk: security costs, expected loss, exposure budget, high-risk share,
 diversification and escorted convoys. Each formulation is one function, switched by Settings
-(and by the presence of data in CorridorRisk, NodeRisk and RiskLimits)."""
+(and by the presence of data in CorridorRisk, NodeRisk and RiskLimits).
+
+Sums with a term per tonne carried (security cost, expected loss, exposure) are accounting
+columns, each defined per scenario and period by one array-built row, as flows.transport_cost:
+
+    column_{s,p} − Σ_t rate_{e(t),p} · w_{c(t)} · x_t = 0
+
+over the carriers t (see _Carriers): every flow on its corridor and the tonnes every node
+handles (node_cargo). Rates are ≥ 0 (schema: min 0), so the columns are non-negative. Flow j
+sits at j = (s · K + k) · P + p (scenario s, k = position in d.arc_commodities, period p).
+"""
 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass
 
+import numpy as np
 import pyomo.environ as pyo
 
+from supplyopt.model.arrays import columns_of, matrix_rows
 from supplyopt.model.data import ModelData
 from supplyopt.model.terms import add_term
 
@@ -27,17 +41,24 @@ def transit_nodes(d: ModelData) -> set[str]:
     return {a.head for a in d.arcs.values()} - busy
 
 
+def _handled(m, d: ModelData) -> Iterator[tuple[tuple[str, str, str, str], object]]:
+    """((s, node, commodity, p), variable) of the tonnes a node handles other than transit
+    inflow: sales there, refinery input (the recipe's input commodity), mine output."""
+    for (s, n, c, p), x in m.sell.items():
+        yield (s, n, c, p), x
+    for (s, j, r, p), x in m.process.items():
+        yield (s, j, d.recipes[r]["input"], p), x
+    for (s, i, c, p), x in m.produce.items():
+        yield (s, i, c, p), x
+
+
 def node_cargo(m, d: ModelData) -> dict[tuple[str, str, str], list[tuple[str, object]]]:
     """(s, node, p) → (commodity, variable) pairs of the tonnes the node handles: sales there,
     refinery input, mine output, and at transit nodes (hubs: no sales, recipe or mine) the
     inflow Σ_{a into n, c} flow_{s,a,c,p}."""
     out: dict[tuple[str, str, str], list] = defaultdict(list)
-    for s, n, c, p in m.MARKET_S:
-        out[(s, n, p)].append((c, m.sell[s, n, c, p]))
-    for s, j, r, p in m.PROCESS:
-        out[(s, j, p)].append((d.recipes[r]["input"], m.process[s, j, r, p]))
-    for s, i, c, p in m.SUPPLY_S:
-        out[(s, i, p)].append((c, m.produce[s, i, c, p]))
+    for (s, n, c, p), x in _handled(m, d):
+        out[(s, n, p)].append((c, x))
     transit = transit_nodes(d)
     for s, a, c, p in m.FLOW:
         if d.arcs[a].head in transit:
@@ -50,82 +71,178 @@ def node_throughput(m, d: ModelData) -> dict[tuple[str, str, str], list]:
     return {k: [x for _c, x in v] for k, v in node_cargo(m, d).items()}
 
 
-def add_security_costs(m: pyo.ConcreteModel, d: ModelData) -> None:
-    """Cost term `security` (USD/yr) for scenario s, period p:
+def _flow_positions(d: ModelData) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """(j, s, k, p) position arrays of every flow: j = (s · K + k) · P + p (see flows.add_flows)."""
+    S, K, P = len(d.scenarios), len(d.arc_commodities), len(d.periods)
+    j = np.arange(S * K * P, dtype=np.int64)
+    rest, p = np.divmod(j, P)
+    s, k = np.divmod(rest, K)
+    return j, s, k, p
 
-    Σ_k sec_{k,p} · Σ_{a∈k, c} flow_{s,a,c,p} + Σ_n sec_{n,p} · throughput_{s,n,p}
+
+def _corridor_of(d: ModelData) -> np.ndarray:
+    """Position in list(d.corridor_arcs) of the corridor of each (arc, commodity) pair."""
+    pos = {k: i for i, k in enumerate(d.corridor_arcs)}
+    return np.array([pos[d.arcs[a].corridor] for a, _c in d.arc_commodities], dtype=np.int64)
+
+
+@dataclass(frozen=True)
+class _Carriers:
+    """Every (variable, risk element) pair a per-tonne rate applies to, as parallel arrays:
+    term t is variable columns[col[t]] in row sp[t] = s · P + p, period[t], commodity[t]
+    (position in d.commodities), element[t] (a corridor position in list(d.corridor_arcs), or
+    len(corridor_arcs) + a node position in d.nodes). The terms are each flow on its corridor,
+    each flow into a transit node at that node, and sales, refinery input and mine output at
+    their node (node_cargo)."""
+
+    columns: list
+    col: np.ndarray
+    sp: np.ndarray
+    period: np.ndarray
+    commodity: np.ndarray
+    element: np.ndarray
+
+
+def _carriers(m, d: ModelData) -> _Carriers:
+    """The carriers of m (see _Carriers): flow terms from position arrays, then node variables."""
+    flows = _flow_carriers(d)
+    columns = columns_of(m.flow)
+    P, NK = len(d.periods), len(d.corridor_arcs)
+    s_pos, p_pos = {x: i for i, x in enumerate(d.scenarios)}, {x: i for i, x in enumerate(d.periods)}
+    com_pos, node_pos = {c: i for i, c in enumerate(d.commodities)}, {n: NK + i for i, n in enumerate(d.nodes)}
+    node_terms = []
+    for (s, n, c, p), x in _handled(m, d):
+        node_terms.append((len(columns), s_pos[s] * P + p_pos[p], p_pos[p], com_pos[c], node_pos[n]))
+        columns.append(x)
+    nodes = np.array(node_terms, dtype=np.int64).reshape(-1, 5).T
+    return _Carriers(columns, *(np.concatenate([f, n]) for f, n in zip(flows, nodes)))
+
+
+def _flow_carriers(d: ModelData) -> tuple[np.ndarray, ...]:
+    """(col, sp, period, commodity, element) of the flow terms: every flow j on its corridor,
+    then the flows into transit nodes at their head node."""
+    NK = len(d.corridor_arcs)
+    node_pos = {n: NK + i for i, n in enumerate(d.nodes)}
+    com_pos = {c: i for i, c in enumerate(d.commodities)}
+    head = np.array([node_pos[d.arcs[a].head] for a, _c in d.arc_commodities], dtype=np.int64)
+    com = np.array([com_pos[c] for _a, c in d.arc_commodities], dtype=np.int64)
+    j, s, k, p = _flow_positions(d)
+    on_corridor = (j, s * len(d.periods) + p, p, com[k], _corridor_of(d)[k])
+    into_transit = np.isin(head, [node_pos[n] for n in transit_nodes(d)])[k]
+    at_node = (*(x[into_transit] for x in on_corridor[:4]), head[k][into_transit])
+    return tuple(np.concatenate([a, b]) for a, b in zip(on_corridor, at_node))
+
+
+def _rate_table(d: ModelData, field: str) -> np.ndarray:
+    """R[e, p]: CorridorRisk `field` of corridor e, or NodeRisk `field` of node e − NK, in
+    period p (elements as in _Carriers); 0 where a corridor or node has no entry."""
+    NK = len(d.corridor_arcs)
+    corridor_pos = {k: i for i, k in enumerate(d.corridor_arcs)}
+    node_pos = {n: NK + i for i, n in enumerate(d.nodes)}
+    p_pos = {p: i for i, p in enumerate(d.periods)}
+    table = np.zeros((NK + len(d.nodes), len(d.periods)))
+    for pos, risk in ((corridor_pos, d.corridor_risk), (node_pos, d.node_risk)):
+        for (e, p), rec in risk.items():
+            if e in pos and rec[field]:
+                table[pos[e], p_pos[p]] = rec[field]
+    return table
+
+
+def _any_rate(d: ModelData, field: str) -> bool:
+    return any(r[field] for r in d.corridor_risk.values()) or any(r[field] for r in d.node_risk.values())
+
+
+def _accounting_column(m, d: ModelData, name: str, carriers: _Carriers, coef: np.ndarray) -> pyo.Var:
+    """Column `name`_{s,p} ≥ 0 (coefficients are ≥ 0) defined by the array rows
+
+        name_{s,p} − Σ_t coef_t · columns[col_t] = 0      (`name`_definition, keys (s, p))
+
+    over the carrier terms t of row s · P + p."""
+    sp = [(s, p) for s in d.scenarios for p in d.periods]
+    column = pyo.Var(sp, within=pyo.NonNegativeReals)
+    m.add_component(name, column)
+    first = len(carriers.columns)  # name_{s,p} is column first + s · P + p
+    own = np.arange(len(sp), dtype=np.int64)
+    definition = matrix_rows(
+        sp,
+        carriers.columns + columns_of(column),
+        np.concatenate([carriers.sp, own]),
+        np.concatenate([carriers.col, first + own]),
+        np.concatenate([-coef, np.ones(len(sp))]),
+        0.0,
+        0.0,
+    )
+    m.add_component(f"{name}_definition", definition)
+    return column
+
+
+def _rated(d: ModelData, carriers: _Carriers, field: str, by_value: bool = False) -> np.ndarray:
+    """Each carrier term's rate: R[element, period] (see _rate_table), × cargo_value_c when by_value."""
+    coef = _rate_table(d, field)[carriers.element, carriers.period]
+    if by_value:
+        coef = coef * np.array([d.cargo_value[c] for c in d.commodities], dtype=float)[carriers.commodity]
+    return coef
+
+
+def add_security_costs(m: pyo.ConcreteModel, d: ModelData) -> None:
+    """Cost term `security` (USD/yr) for scenario s, period p: the accounting column
+    security_cost_{s,p} ≥ 0, defined by (security_cost_definition, keys (s, p))
+
+        security_cost_{s,p} − Σ_k sec_{k,p} · Σ_{a∈k, c} flow_{s,a,c,p} − Σ_n sec_{n,p} · throughput_{s,n,p} = 0
+
+    (sec = security_cost_usd_per_t; throughput: the tonnes node n handles, see node_cargo).
+    Without any security cost the term is 0 and no column is made.
     """
-    by_sp: dict[tuple[str, str], list] = defaultdict(list)
-    any_cost = any(r["security_cost"] for r in d.corridor_risk.values()) or any(r["security_cost"] for r in d.node_risk.values())
-    tonnes = _corridor_tonnes(m, d) if any_cost else {}  # without security data, skip the walk over every flow
-    handled = node_throughput(m, d) if any_cost else {}
-    for s in d.scenarios if any_cost else []:
-        for (k, p), rec in d.corridor_risk.items():
-            if rec["security_cost"]:
-                by_sp[(s, p)] += [rec["security_cost"] * x for x in tonnes.get((s, k, p), [])]
-        for (n, p), rec in d.node_risk.items():
-            if rec["security_cost"]:
-                by_sp[(s, p)] += [rec["security_cost"] * x for x in handled.get((s, n, p), [])]
-    add_term(m, "security", "operating", "Security (guards, insurance)", lambda s, p: pyo.quicksum(by_sp.get((s, p), [])))
+    if not _any_rate(d, "security_cost"):
+        add_term(m, "security", "operating", "Security (guards, insurance)", lambda s, p: 0)
+        return
+    carriers = _carriers(m, d)
+    column = _accounting_column(m, d, "security_cost", carriers, _rated(d, carriers, "security_cost"))
+    add_term(m, "security", "operating", "Security (guards, insurance)", lambda s, p: column[s, p])
 
 
 def add_expected_loss(m: pyo.ConcreteModel, d: ModelData) -> None:
-    """Cost term `expected_loss` (USD/yr), on when Settings expected_loss = yes:
+    """Cost term `expected_loss` (USD/yr), on when Settings expected_loss = yes: the accounting
+    column expected_loss_cost_{s,p} ≥ 0, defined by (expected_loss_cost_definition, keys (s, p))
 
-        Σ_k q_{k,p} · Σ_{a∈k, c} value_c · flow_{s,a,c,p} + Σ_n q_{n,p} · Σ value · (tonnes handled at n)
+        expected_loss_cost_{s,p} − Σ_k q_{k,p} · Σ_{a∈k, c} value_c · flow_{s,a,c,p} − Σ_n q_{n,p} · Σ value · (tonnes handled at n) = 0
 
     q = incident probability per tonne, value_c = Commodities.cargo_value_usd_per_t.
     Node throughput is valued per commodity (sales, refinery input, mine output, inflow at
-    transit nodes such as hubs; see node_throughput).
+    transit nodes such as hubs; see node_cargo). Without any incident probability the term is 0.
     """
     if not d.risk_settings.get("expected_loss"):
         return
-    by_sp: dict[tuple[str, str], list] = defaultdict(list)
-    q_k = {key: rec["incident_probability"] for key, rec in d.corridor_risk.items() if rec["incident_probability"]}
-    q_n = {key: rec["incident_probability"] for key, rec in d.node_risk.items() if rec["incident_probability"]}
-    for s, a, c, p in m.FLOW:
-        q = q_k.get((d.arcs[a].corridor, p))
-        if q and d.cargo_value[c]:
-            by_sp[(s, p)].append(q * d.cargo_value[c] * m.flow[s, a, c, p])
-    if q_n:
-        for (s, n, p), cargo in node_cargo(m, d).items():
-            q = q_n.get((n, p))
-            if q:
-                by_sp[(s, p)] += [q * d.cargo_value[c] * x for c, x in cargo if d.cargo_value[c]]
-    add_term(m, "expected_loss", "operating", "Expected cargo loss", lambda s, p: pyo.quicksum(by_sp.get((s, p), [])))
+    if not _any_rate(d, "incident_probability"):
+        add_term(m, "expected_loss", "operating", "Expected cargo loss", lambda s, p: 0)
+        return
+    carriers = _carriers(m, d)
+    column = _accounting_column(m, d, "expected_loss_cost", carriers, _rated(d, carriers, "incident_probability", by_value=True))
+    add_term(m, "expected_loss", "operating", "Expected cargo loss", lambda s, p: column[s, p])
 
 
 def add_exposure(m: pyo.ConcreteModel, d: ModelData) -> None:
     """Risk exposure per scenario and period (risk score × t/yr), always built for reporting:
+    `m.exposure[s, p]` is the accounting column exposure_level_{s,p} ≥ 0 defined by
+    (exposure_level_definition, keys (s, p))
 
-        exposure_{s,p} = Σ_k ρ_{k,p} · Σ_{a∈k,c} flow_{s,a,c,p} + Σ_n ρ_{n,p} · throughput_{s,n,p}
+        exposure_level_{s,p} − Σ_k ρ_{k,p} · Σ_{a∈k,c} flow_{s,a,c,p} − Σ_n ρ_{n,p} · throughput_{s,n,p} = 0
 
-    and the exposure budget (formulation 2), per scenario and period where RiskLimits gives one:
+    (0 and no column without any risk score or budget), and the exposure budget (formulation 2), per
+    scenario and period where RiskLimits gives one:
 
         exposure_{s,p} ≤ B_p                                   (named `exposure_budget`)
 
     `m.exposure_total[s]` = Σ_p length_p · exposure_{s,p} is what the cost–risk frontier limits.
     """
-    any_risk = any(r["risk_score"] for r in d.corridor_risk.values()) or any(r["risk_score"] for r in d.node_risk.values())
-    tonnes = _corridor_tonnes(m, d) if any_risk else {}  # without risk scores exposure is 0: skip the walk
-    handled = node_throughput(m, d) if any_risk else {}
-    corridor_by_p: dict[str, list] = defaultdict(list)
-    for (k, pp), rec in d.corridor_risk.items():
-        if rec["risk_score"]:
-            corridor_by_p[pp].append((k, rec["risk_score"]))
-    node_by_p: dict[str, list] = defaultdict(list)
-    for (n, pp), rec in d.node_risk.items():
-        if rec["risk_score"]:
-            node_by_p[pp].append((n, rec["risk_score"]))
-
-    def rule(_m, s, p):
-        terms = [score * x for k, score in corridor_by_p[p] for x in tonnes.get((s, k, p), [])]
-        terms += [score * x for n, score in node_by_p[p] for x in handled.get((s, n, p), [])]
-        return pyo.quicksum(terms)
-
-    m.exposure = pyo.Expression(m.S, m.P, rule=rule)
-    m.exposure_total = pyo.Expression(m.S, rule=lambda _m, s: pyo.quicksum(d.length[p] * m.exposure[s, p] for p in d.periods))
     budgets = [(s, p) for s in d.scenarios for p in d.periods if d.risk_limits.get(p, {}).get("exposure_budget") is not None]
+    if _any_rate(d, "risk_score") or budgets:  # a budget row needs a column even when exposure is 0
+        carriers = _carriers(m, d)
+        level = _accounting_column(m, d, "exposure_level", carriers, _rated(d, carriers, "risk_score"))
+        m.exposure = pyo.Expression(m.S, m.P, rule=lambda _m, s, p: level[s, p])
+    else:
+        m.exposure = pyo.Expression(m.S, m.P, rule=lambda _m, s, p: 0)
+    m.exposure_total = pyo.Expression(m.S, rule=lambda _m, s: pyo.quicksum(d.length[p] * m.exposure[s, p] for p in d.periods))
     if d.elastic:  # diagnosis: exposure_{s,p} − exposure_slack_{s,p} ≤ B_p
         m.exposure_slack = pyo.Var(budgets, within=pyo.NonNegativeReals)
         m.exposure_budget = pyo.Constraint(budgets, rule=lambda _m, s, p: m.exposure[s, p] - m.exposure_slack[s, p] <= d.risk_limits[p]["exposure_budget"])
