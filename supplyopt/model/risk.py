@@ -26,14 +26,6 @@ from supplyopt.model.data import ModelData
 from supplyopt.model.terms import add_term
 
 
-def _corridor_tonnes(m, d: ModelData) -> dict[tuple[str, str, str], list]:
-    """(s, corridor, p) → flow variables on the corridor's arcs (all commodities)."""
-    out: dict[tuple[str, str, str], list] = defaultdict(list)
-    for s, a, c, p in m.FLOW:
-        out[(s, d.arcs[a].corridor, p)].append(m.flow[s, a, c, p])
-    return out
-
-
 def transit_nodes(d: ModelData) -> set[str]:
     """Nodes that neither sell, refine nor mine (hubs, trans-shipment ports): their tonnes
     handled are the tonnes arriving on their corridors."""
@@ -255,21 +247,21 @@ def add_high_risk_share(m: pyo.ConcreteModel, d: ModelData) -> None:
 
         Σ_{k: ρ_{k,p} ≥ θ} Σ_{a∈k,c} flow_{s,a,c,p} ≤ σ · Σ_k Σ_{a∈k,c} flow_{s,a,c,p}
 
-    per scenario and period (tonnes counted on every corridor they cross). Named `high_risk_share`.
+    per scenario and period (tonnes counted on every corridor they cross; no CorridorRisk entry
+    is ρ = 0), only where some flow is on a high-risk corridor. Named `high_risk_share`, keys
+    (s, p); array rows Σ_j ((1 − σ) if high else −σ) · flow_j ≤ 0 (every flow is on a corridor;
+    a row whose terms all cancel, σ = 1 with only high-risk flows, constrains nothing and is left out).
     """
     theta, sigma = d.risk_settings.get("high_risk_threshold"), d.risk_settings.get("high_risk_max_share")
     if theta is None or sigma is None:
         return
-    tonnes = _corridor_tonnes(m, d)
-
-    def rule(_m, s, p):
-        high = [x for k in d.corridor_arcs if d.corridor_risk.get((k, p), {}).get("risk_score", 0.0) >= theta for x in tonnes.get((s, k, p), [])]
-        if not high:
-            return pyo.Constraint.Skip
-        total = [x for k in d.corridor_arcs for x in tonnes.get((s, k, p), [])]
-        return pyo.quicksum(high) <= sigma * pyo.quicksum(total)
-
-    m.high_risk_share = pyo.Constraint(m.S, m.P, rule=rule)
+    j, s, k, p = _flow_positions(d)
+    high = _rate_table(d, "risk_score")[_corridor_of(d)[k], p] >= theta
+    row = s * len(d.periods) + p
+    keep = np.isin(row, row[high])  # rows with a high-risk flow
+    sp = [(sc, pr) for sc in d.scenarios for pr in d.periods]
+    coef = np.where(high, 1.0 - sigma, -sigma)
+    m.high_risk_share = matrix_rows(sp, columns_of(m.flow), row[keep], j[keep], coef[keep], None, 0.0)
 
 
 def add_diversification(m: pyo.ConcreteModel, d: ModelData) -> None:
@@ -278,9 +270,12 @@ def add_diversification(m: pyo.ConcreteModel, d: ModelData) -> None:
         sell_{s,n,c,p} ≤ σ_port · Σ_{n'} sell_{s,n',c,p}                     (`port_share`)
 
     and with σ_k = Settings max_corridor_share, for each corridor k with an arc into a port or
-    market node (an export leg):
+    market node (an export leg) carrying c, where c is sold in p:
 
         Σ_{a∈k, head(a) exports} flow_{s,a,c,p} ≤ σ_k · Σ_{n'} sell_{s,n',c,p}   (`corridor_share`)
+
+    port_share is a rule per sale; corridor_share has a term per export-leg flow, so it is array
+    rows (keys (s, k, c, p), see _corridor_share).
     """
     port_share, corridor_share = d.risk_settings.get("max_port_share"), d.risk_settings.get("max_corridor_share")
     sales: dict[tuple[str, str, str], list] = defaultdict(list)
@@ -292,34 +287,73 @@ def add_diversification(m: pyo.ConcreteModel, d: ModelData) -> None:
             rule=lambda _m, s, n, c, p: m.sell[s, n, c, p] <= port_share * pyo.quicksum(sales[(s, c, p)]),
         )
     if corridor_share is not None:
-        export_nodes = {n for (n, _c, _p) in d.markets}
-        legs: dict[tuple[str, str, str, str], list] = defaultdict(list)
-        for s, a, c, p in m.FLOW:
-            if d.arcs[a].head in export_nodes and (s, c, p) in sales:
-                legs[(s, d.arcs[a].corridor, c, p)].append(m.flow[s, a, c, p])
-        m.corridor_share = pyo.Constraint(
-            list(legs),
-            rule=lambda _m, s, k, c, p: pyo.quicksum(legs[(s, k, c, p)]) <= corridor_share * pyo.quicksum(sales[(s, c, p)]),
-        )
+        m.corridor_share = _corridor_share(m, d, corridor_share)
+
+
+def _corridor_share(m, d: ModelData, sigma: float):
+    """Rows Σ export-leg flow_{s,a,c,p} − σ · Σ_{n'} sell_{s,n',c,p} ≤ 0 for every (s, k, c, p)
+    with a leg flow and a sale of c in p, in the order the legs first appear among the flows.
+    Keys are coded ((s · NK + k) · C + c) · P + p, sales grouped by (s · C + c) · P + p."""
+    C, P, NK = len(d.commodities), len(d.periods), len(d.corridor_arcs)
+    com_pos, s_pos, p_pos = ({x: i for i, x in enumerate(v)} for v in (d.commodities, d.scenarios, d.periods))
+    sell_scp = np.array([(s_pos[s] * C + com_pos[c]) * P + p_pos[p] for s, _n, c, p in m.MARKET_S], dtype=np.int64)
+    export_nodes = {n for (n, _c, _p) in d.markets}
+    com = np.array([com_pos[c] for _a, c in d.arc_commodities], dtype=np.int64)
+    leg = np.array([d.arcs[a].head in export_nodes for a, _c in d.arc_commodities], dtype=bool)
+    j, s, k, p = _flow_positions(d)
+    on = leg[k] & np.isin((s * C + com[k]) * P + p, sell_scp)
+    codes, flow_row = _first_seen(((s[on] * NK + _corridor_of(d)[k[on]]) * C + com[k[on]]) * P + p[on])
+    by_scp = np.argsort(sell_scp, kind="stable")
+    key_scp = ((codes // (NK * C * P)) * C + codes // P % C) * P + codes % P
+    lo, hi = np.searchsorted(sell_scp[by_scp], key_scp, "left"), np.searchsorted(sell_scp[by_scp], key_scp, "right")
+    corridors = list(d.corridor_arcs)
+    keys = [(d.scenarios[x // (NK * C * P)], corridors[x // (C * P) % NK], d.commodities[x // P % C], d.periods[x % P]) for x in codes.tolist()]
+    columns = columns_of(m.flow)
+    sell_row = np.repeat(np.arange(len(codes), dtype=np.int64), hi - lo)
+    return matrix_rows(
+        keys,
+        columns + columns_of(m.sell),
+        np.concatenate([flow_row, sell_row]),
+        np.concatenate([j[on], len(columns) + by_scp[_ranges(lo, hi)]]),
+        np.concatenate([np.ones(len(flow_row)), np.full(len(sell_row), -sigma)]),
+        None,
+        0.0,
+    )
+
+
+def _first_seen(code: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(distinct codes in order of first appearance, each element's position in that list)."""
+    codes, first, inverse = np.unique(code, return_index=True, return_inverse=True)
+    order = np.argsort(first, kind="stable")
+    rank = np.empty_like(order)
+    rank[order] = np.arange(len(order))
+    return codes[order], rank[inverse]
+
+
+def _ranges(lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
+    """lo[0], …, hi[0] − 1, lo[1], …, hi[1] − 1, … as one array."""
+    counts = hi - lo
+    ends = np.cumsum(counts)
+    return np.repeat(lo - (ends - counts), counts) + np.arange(int(ends[-1]) if len(ends) else 0, dtype=np.int64)
 
 
 def add_escorts(m: pyo.ConcreteModel, d: ModelData) -> None:
-    """Formulation 5, when Settings escorts = yes, for corridors k with a convoy size Q_{k,p}:
+    """Formulation 5, when Settings escorts = yes, for corridors k with a convoy size Q_{k,p}
+    (and a usable arc):
 
         Σ_{a∈k,c} flow_{s,a,c,p} ≤ Q_{k,p} · convoys_{s,k,p},  convoys ∈ ℤ≥0       (`escort_convoys`)
         Σ_k convoys_{s,k,p} ≤ C_p    (RiskLimits max_convoys_per_yr, when given)  (`escort_capacity`)
 
-    Cost term `escorts` = Σ_k escort_cost_{k,p} · convoys_{s,k,p}.
+    Cost term `escorts` = Σ_k escort_cost_{k,p} · convoys_{s,k,p}. escort_convoys has a term
+    per flow: array rows Σ flow − Q · convoys ≤ 0, keys (s, k, p) of `ESCORTED`.
     """
     if not d.risk_settings.get("escorts"):
         return
-    tonnes = _corridor_tonnes(m, d)
-    idx = [(s, k, p) for s in d.scenarios for (k, p), rec in d.corridor_risk.items() if rec["convoy_size"] and tonnes.get((s, k, p))]
+    carried = {d.arcs[a].corridor for a, _c in d.arc_commodities}
+    idx = [(s, k, p) for s in d.scenarios for (k, p), rec in d.corridor_risk.items() if rec["convoy_size"] and k in carried]
     m.ESCORTED = pyo.Set(initialize=idx, dimen=3, ordered=True)
     m.convoys = pyo.Var(m.ESCORTED, within=pyo.NonNegativeIntegers)
-    m.escort_convoys = pyo.Constraint(
-        m.ESCORTED, rule=lambda _m, s, k, p: pyo.quicksum(tonnes[(s, k, p)]) <= d.corridor_risk[(k, p)]["convoy_size"] * m.convoys[s, k, p]
-    )
+    m.escort_convoys = _escort_convoys(m, d, idx)
     by_sp: dict[tuple[str, str], list] = defaultdict(list)
     for s, k, p in idx:
         by_sp[(s, p)].append(m.convoys[s, k, p])
@@ -335,3 +369,27 @@ def add_escorts(m: pyo.ConcreteModel, d: ModelData) -> None:
     for s, k, p in idx:
         costs[(s, p)].append(d.corridor_risk[(k, p)]["escort_cost"] * m.convoys[s, k, p])
     add_term(m, "escorts", "operating", "Convoy escorts", lambda s, p: pyo.quicksum(costs.get((s, p), [])))
+
+
+def _escort_convoys(m, d: ModelData, idx: list[tuple[str, str, str]]):
+    """Rows Σ_{a∈k,c} flow_{s,a,c,p} − Q_{k,p} · convoys_{s,k,p} ≤ 0 for (s, k, p) in idx."""
+    NK, P = len(d.corridor_arcs), len(d.periods)
+    k_pos, s_pos, p_pos = ({x: i for i, x in enumerate(v)} for v in (d.corridor_arcs, d.scenarios, d.periods))
+    row_of = np.full(len(d.scenarios) * NK * P, -1, dtype=np.int64)  # (s · NK + corridor) · P + p → row
+    for i, (s, k, p) in enumerate(idx):
+        row_of[(s_pos[s] * NK + k_pos[k]) * P + p_pos[p]] = i
+    j, s, k, p = _flow_positions(d)
+    flow_row = row_of[(s * NK + _corridor_of(d)[k]) * P + p]
+    on = flow_row >= 0
+    columns = columns_of(m.flow)
+    own = np.arange(len(idx), dtype=np.int64)
+    size = np.array([d.corridor_risk[(k, p)]["convoy_size"] for _s, k, p in idx], dtype=float)
+    return matrix_rows(
+        idx,
+        columns + columns_of(m.convoys),
+        np.concatenate([flow_row[on], own]),
+        np.concatenate([j[on], len(columns) + own]),
+        np.concatenate([np.ones(int(on.sum())), -size]),
+        None,
+        0.0,
+    )
