@@ -8,8 +8,10 @@ columns, each defined per scenario and period by one array-built row, as flows.t
     column_{s,p} − Σ_t rate_{e(t),p} · w_{c(t)} · x_t = 0
 
 over the carriers t (see _Carriers): every flow on its corridor and the tonnes every node
-handles (node_cargo). Rates are ≥ 0 (schema: min 0), so the columns are non-negative. Flow j
-sits at j = (s · K + k) · P + p (scenario s, k = position in d.arc_commodities, period p).
+handles (node_cargo). Rates are ≥ 0 (schema: min 0), so the columns are non-negative. Rows
+with a term per flow (high-risk share, export-leg corridor share, escorted convoys) are array
+rows too. Flow j sits at j = (s · K + k) · P + p (scenario s, k = position in
+d.arc_commodities, period p), as in flows.add_flows; no per-flow Pyomo expression is built.
 """
 
 from __future__ import annotations
@@ -72,9 +74,16 @@ def _flow_positions(d: ModelData) -> tuple[np.ndarray, np.ndarray, np.ndarray, n
     return j, s, k, p
 
 
+def _element_positions(d: ModelData) -> tuple[dict[str, int], dict[str, int]]:
+    """Risk elements numbered once: corridor k → its position in d.corridor_arcs, node n → the
+    number of corridors + its position in d.nodes."""
+    corridor_pos = {k: i for i, k in enumerate(d.corridor_arcs)}
+    return corridor_pos, {n: len(corridor_pos) + i for i, n in enumerate(d.nodes)}
+
+
 def _corridor_of(d: ModelData) -> np.ndarray:
     """Position in list(d.corridor_arcs) of the corridor of each (arc, commodity) pair."""
-    pos = {k: i for i, k in enumerate(d.corridor_arcs)}
+    pos, _nodes = _element_positions(d)
     return np.array([pos[d.arcs[a].corridor] for a, _c in d.arc_commodities], dtype=np.int64)
 
 
@@ -82,8 +91,7 @@ def _corridor_of(d: ModelData) -> np.ndarray:
 class _Carriers:
     """Every (variable, risk element) pair a per-tonne rate applies to, as parallel arrays:
     term t is variable columns[col[t]] in row sp[t] = s · P + p, period[t], commodity[t]
-    (position in d.commodities), element[t] (a corridor position in list(d.corridor_arcs), or
-    len(corridor_arcs) + a node position in d.nodes). The terms are each flow on its corridor,
+    (position in d.commodities) and element[t] (a corridor or node, see _element_positions). The terms are each flow on its corridor,
     each flow into a transit node at that node, and sales, refinery input and mine output at
     their node (node_cargo)."""
 
@@ -99,9 +107,8 @@ def _carriers(m, d: ModelData) -> _Carriers:
     """The carriers of m (see _Carriers): flow terms from position arrays, then node variables."""
     flows = _flow_carriers(d)
     columns = columns_of(m.flow)
-    P, NK = len(d.periods), len(d.corridor_arcs)
-    s_pos, p_pos = {x: i for i, x in enumerate(d.scenarios)}, {x: i for i, x in enumerate(d.periods)}
-    com_pos, node_pos = {c: i for i, c in enumerate(d.commodities)}, {n: NK + i for i, n in enumerate(d.nodes)}
+    P, (_corridors, node_pos) = len(d.periods), _element_positions(d)
+    s_pos, p_pos, com_pos = ({x: i for i, x in enumerate(v)} for v in (d.scenarios, d.periods, d.commodities))
     node_terms = []
     for (s, n, c, p), x in _handled(m, d):
         node_terms.append((len(columns), s_pos[s] * P + p_pos[p], p_pos[p], com_pos[c], node_pos[n]))
@@ -113,8 +120,7 @@ def _carriers(m, d: ModelData) -> _Carriers:
 def _flow_carriers(d: ModelData) -> tuple[np.ndarray, ...]:
     """(col, sp, period, commodity, element) of the flow terms: every flow j on its corridor,
     then the flows into transit nodes at their head node."""
-    NK = len(d.corridor_arcs)
-    node_pos = {n: NK + i for i, n in enumerate(d.nodes)}
+    _corridors, node_pos = _element_positions(d)
     com_pos = {c: i for i, c in enumerate(d.commodities)}
     head = np.array([node_pos[d.arcs[a].head] for a, _c in d.arc_commodities], dtype=np.int64)
     com = np.array([com_pos[c] for _a, c in d.arc_commodities], dtype=np.int64)
@@ -126,13 +132,11 @@ def _flow_carriers(d: ModelData) -> tuple[np.ndarray, ...]:
 
 
 def _rate_table(d: ModelData, field: str) -> np.ndarray:
-    """R[e, p]: CorridorRisk `field` of corridor e, or NodeRisk `field` of node e − NK, in
-    period p (elements as in _Carriers); 0 where a corridor or node has no entry."""
-    NK = len(d.corridor_arcs)
-    corridor_pos = {k: i for i, k in enumerate(d.corridor_arcs)}
-    node_pos = {n: NK + i for i, n in enumerate(d.nodes)}
+    """R[e, p]: the CorridorRisk or NodeRisk `field` of element e (see _element_positions) in
+    period p; 0 where a corridor or node has no entry."""
+    corridor_pos, node_pos = _element_positions(d)
     p_pos = {p: i for i, p in enumerate(d.periods)}
-    table = np.zeros((NK + len(d.nodes), len(d.periods)))
+    table = np.zeros((len(corridor_pos) + len(node_pos), len(d.periods)))
     for pos, risk in ((corridor_pos, d.corridor_risk), (node_pos, d.node_risk)):
         for (e, p), rec in risk.items():
             if e in pos and rec[field]:
