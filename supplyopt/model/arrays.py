@@ -106,19 +106,19 @@ def matrix_rows(keys: list, columns: list, row: np.ndarray, col: np.ndarray, coe
     row = np.asarray(row, dtype=np.int64)
     col = np.asarray(col, dtype=np.int64)
     coef = np.asarray(coef, dtype=float)
-    order = np.lexsort((col, row))
-    row, col, coef = row[order], col[order], coef[order]
     if len(row):
-        # sum repeated (row, col) pairs: a new run starts where either changes
-        starts = np.flatnonzero(np.r_[True, (row[1:] != row[:-1]) | (col[1:] != col[:-1])])
+        # one sort on a combined (row, column) key, then repeated pairs summed
+        key = row * (int(col.max()) + 1) + col
+        order = np.argsort(key)
+        key, row, col, coef = key[order], row[order], col[order], coef[order]
+        starts = np.flatnonzero(np.r_[True, key[1:] != key[:-1]])
         coef = np.add.reduceat(coef, starts)
         row, col = row[starts], col[starts]
     keep = coef != 0
     row, col, coef = row[keep], col[keep], coef[keep]
-    used = np.unique(row).tolist()  # rows with a term, in key order
-    new_row = np.searchsorted(used, row)
-    indptr = np.zeros(len(used) + 1, dtype=np.int64)
-    np.cumsum(np.bincount(new_row, minlength=len(used)), out=indptr[1:])
+    first = np.r_[True, row[1:] != row[:-1]] if len(row) else np.zeros(0, dtype=bool)
+    used = row[first].tolist()  # rows with a term, in key order
+    indptr = np.r_[np.flatnonzero(first), len(row)].astype(np.int64)
     n = len(used)
     lows = [lower] * n if not isinstance(lower, list) else [lower[i] for i in used]
     ups = [upper] * n if not isinstance(upper, list) else [upper[i] for i in used]
