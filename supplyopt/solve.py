@@ -157,7 +157,7 @@ def _solve_persistent(m: pyo.ConcreteModel, options: SolveOptions) -> SolveRepor
         gap=_relative_gap(obj, bound) if has_solution else None,
         solve_seconds=float(getattr(res.timing_info, "highs_time", wall) or 0.0),
         wall_seconds=wall,
-        solver=f"HiGHS {res.solver_version}" if res.solver_version else "HiGHS",
+        solver=f"HiGHS {'.'.join(map(str, res.solver_version))}" if res.solver_version else "HiGHS",
         sense=sense,
         extra=extra,
     )

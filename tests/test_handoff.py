@@ -113,3 +113,8 @@ def test_shadow_prices_agree_across_routes(route):
     prices = shadow_prices(s.model, options)
     assert price(prices, "corridor_capacity", "base | RAIL | P1")["npv_per_unit_usd"] == pytest.approx(40)
     assert price(prices, "corridor_capacity", "base | ROAD | P1")["npv_per_unit_usd"] == pytest.approx(35)
+
+
+def test_both_routes_name_the_same_solver():
+    reports = [solve(hand_model(), replace(EXACT, handoff=route)) for route in ROUTES]
+    assert reports[0].solver == reports[1].solver and reports[0].solver.startswith("HiGHS 1.")
