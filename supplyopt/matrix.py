@@ -34,7 +34,7 @@ class MatrixForm:
     """lower ≤ A x ≤ upper, col_lower ≤ x ≤ col_upper, optimise cost · x + offset."""
 
     columns: list  # VarData per column
-    rows: list  # ConstraintData per row
+    row_blocks: list  # per row a ConstraintData, or a whole MatrixConstraint for its rows in order
     col_cost: np.ndarray
     col_lower: np.ndarray
     col_upper: np.ndarray
@@ -48,12 +48,23 @@ class MatrixForm:
     offset: float
 
     @property
+    def rows(self) -> list:
+        """ConstraintData per row (made on demand for array-built families: only duals need them)."""
+        out: list = []
+        for block in self.row_blocks:
+            if isinstance(block, MatrixConstraint):
+                out.extend(block.values())
+            else:
+                out.append(block)
+        return out
+
+    @property
     def num_col(self) -> int:
         return len(self.columns)
 
     @property
     def num_row(self) -> int:
-        return len(self.rows)
+        return len(self.row_lower)
 
     @property
     def num_nz(self) -> int:
@@ -85,7 +96,7 @@ def compile_model(m: pyo.ConcreteModel) -> MatrixForm:
         a_start, a_index, a_value = rows.csr()
     return MatrixForm(
         columns=cols.columns,
-        rows=rows.data,
+        row_blocks=rows.data,
         col_cost=col_cost,
         col_lower=col_lower,
         col_upper=col_upper,
@@ -231,7 +242,7 @@ class _Rows:
         self._flush()
         xcol = self.cols.positions(comp._x)
         indptr = np.asarray(comp._A_indptr, dtype=np.int64)
-        self.data.extend(comp.values())
+        self.data.append(comp)  # its rows, in order (see MatrixForm.rows)
         self.lower.extend(-INF if x is None else x for x in comp._lower)
         self.upper.extend(INF if x is None else x for x in comp._upper)
         self.counts.append(np.diff(indptr))

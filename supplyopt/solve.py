@@ -421,9 +421,10 @@ def _fixed_lp_direct(m: pyo.ConcreteModel, options: SolveOptions, probes) -> tup
     if ok:
         sol = h.getSolution()
         _load_columns(form.columns, sol.col_value)
-        duals = dict(zip(form.rows, sol.row_dual))
+        rows = form.rows
+        duals = dict(zip(rows, sol.row_dual))
         rcs.update(zip(form.columns, sol.col_dual))
-        row_of = {id(con): i for i, con in enumerate(form.rows)}
+        row_of = {id(con): i for i, con in enumerate(rows)}
         for con, delta in probes(duals) if probes else []:
             i = row_of[id(con)]
             lower, upper = form.row_lower[i], form.row_upper[i]

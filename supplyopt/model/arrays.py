@@ -67,20 +67,39 @@ class ArrayConstraint(MatrixConstraint):
     def __init__(self, keys: list, *args):
         super().__init__(*args)
         self._keys = keys
-        self._row_of = {k: i for i, k in enumerate(keys)}
+        self._row_of: dict | None = None
 
     def construct(self, data=None):
+        """Rows are made on first use (`_rows`): a model solved by the direct hand-off never
+        needs them, and at 2M columns they cost as much as the matrix itself."""
         if self._constructed:
             return
         self._constructed = True
-        ref = weakref.ref(self)
-        self._data = tuple(ArrayRow(i, ref) for i in range(len(self._lower)))
+        self._data = None
+
+    def _rows(self) -> tuple:
+        if self._data is None:
+            ref = weakref.ref(self)
+            self._data = tuple(ArrayRow(i, ref) for i in range(len(self._keys)))
+        return self._data
+
+    def _position(self, key) -> int:
+        if self._row_of is None:
+            self._row_of = {k: i for i, k in enumerate(self._keys)}
+        return self._row_of[key]
+
+    def __len__(self):
+        return len(self._keys)
 
     def __getitem__(self, key):
-        return self._data[self._row_of[key]]
+        return self._rows()[self._position(key)]
 
     def __contains__(self, key):
-        return key in self._row_of
+        try:
+            self._position(key)
+        except (KeyError, TypeError):
+            return False
+        return True
 
     def __iter__(self):
         return iter(self._keys)
@@ -89,10 +108,10 @@ class ArrayConstraint(MatrixConstraint):
         return iter(self._keys)
 
     def values(self, sort=None, ordered=None):
-        return iter(self._data)
+        return iter(self._rows())
 
     def items(self, sort=None, ordered=None):
-        return zip(self._keys, self._data)
+        return zip(self._keys, self._rows())
 
 
 def matrix_rows(keys: list, columns: list, row: np.ndarray, col: np.ndarray, coef: np.ndarray, lower, upper) -> ArrayConstraint:

@@ -66,7 +66,7 @@ def add_mass_balance(m: pyo.ConcreteModel, d: ModelData) -> None:
             cols.append(len(columns) - 1)
             coefs.append(sign * coef)
     all_codes = np.concatenate([flow_rows, np.asarray(rows, dtype=np.int64)])
-    unique, row = np.unique(all_codes, return_inverse=True)  # rows sorted by (s, n, c, p) position
+    unique, row = codes.rows(all_codes)
     m.balance = matrix_rows(
         codes.keys(unique),
         columns,
@@ -94,6 +94,16 @@ class _KeyCodes:
         """The same as `code`, for arrays of positions."""
         _S, N, C, P = self.sizes
         return ((s * N + n) * C + c) * P + p
+
+    def rows(self, codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(distinct codes in (s, n, c, p) order, row of each code): np.unique, but in linear
+        time through a table of every possible code when that table is not much larger."""
+        total = int(np.prod(self.sizes))
+        if total > 4 * len(codes):
+            return np.unique(codes, return_inverse=True)
+        present = np.zeros(total, dtype=bool)
+        present[codes] = True
+        return np.flatnonzero(present), (np.cumsum(present) - 1)[codes]
 
     def keys(self, codes: np.ndarray) -> list[tuple[str, str, str, str]]:
         _S, N, C, P = self.sizes
