@@ -96,7 +96,7 @@ def compile_model(m: pyo.ConcreteModel) -> MatrixForm:
         a_start, a_index, a_value = rows.csr()
     return MatrixForm(
         columns=cols.columns,
-        row_blocks=rows.data,
+        row_blocks=rows.blocks,
         col_cost=col_cost,
         col_lower=col_lower,
         col_upper=col_upper,
@@ -214,7 +214,7 @@ class _Rows:
     def __init__(self, cols: _Columns, visitor: LinearRepnVisitor):
         self.cols = cols
         self.visitor = visitor
-        self.data: list = []
+        self.blocks: list = []  # see MatrixForm.row_blocks
         self.lower: list[float] = []
         self.upper: list[float] = []
         self.counts: list[np.ndarray] = []  # entries per row, block by block
@@ -227,7 +227,7 @@ class _Rows:
     def add_expression(self, con) -> None:
         linear, shift = _linear(self.visitor, con.body, con)
         lo, up = pyo.value(con.lower), pyo.value(con.upper)
-        self.data.append(con)
+        self.blocks.append(con)
         self.lower.append(-INF if lo is None else lo - shift)
         self.upper.append(INF if up is None else up - shift)
         n = 0
@@ -242,7 +242,7 @@ class _Rows:
         self._flush()
         xcol = self.cols.positions(comp._x)
         indptr = np.asarray(comp._A_indptr, dtype=np.int64)
-        self.data.append(comp)  # its rows, in order (see MatrixForm.rows)
+        self.blocks.append(comp)  # its rows, in order (see MatrixForm.rows)
         self.lower.extend(-INF if x is None else x for x in comp._lower)
         self.upper.extend(INF if x is None else x for x in comp._upper)
         self.counts.append(np.diff(indptr))

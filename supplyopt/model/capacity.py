@@ -12,6 +12,7 @@ import pyomo.environ as pyo
 
 from supplyopt.model.arrays import columns_of, matrix_rows
 from supplyopt.model.data import ModelData
+from supplyopt.model.flows import flow_positions
 from supplyopt.model.terms import add_term
 
 
@@ -159,7 +160,7 @@ def add_corridor_capacity(m: pyo.ConcreteModel, d: ModelData) -> None:
     unlimited and the corridor open (unlimited and closed, f = 0: Σ flow ≤ 0). Flows are most of
     the model, so the rows are assembled from index arrays (see model/arrays.py).
     """
-    S, K, P = len(d.scenarios), len(d.arc_commodities), len(d.periods)
+    P = len(d.periods)
     corridors = list(d.corridor_capacity)
     pos = {k: i for i, k in enumerate(corridors)}
     # every (s, k, p) as a position; a flow's row is its corridor's in its scenario and period
@@ -169,9 +170,7 @@ def add_corridor_capacity(m: pyo.ConcreteModel, d: ModelData) -> None:
         f, cap = d.factor(s, "corridor", k, p), d.corridor_capacity[k]
         upper.append(None if math.isinf(cap) and f != 0 else (0.0 if math.isinf(cap) else f * cap))
     corridor_of = np.array([pos[d.arcs[a].corridor] for a, _c in d.arc_commodities], dtype=np.int64)
-    j = np.arange(S * K * P, dtype=np.int64)
-    rest, p_ix = np.divmod(j, P)
-    s_ix, k_ix = np.divmod(rest, K)
+    j, s_ix, k_ix, p_ix = flow_positions(d)
     flow_row = (s_ix * len(corridors) + corridor_of[k_ix]) * P + p_ix
     limited = np.array([u is not None for u in upper])
     keep = limited[flow_row]

@@ -29,9 +29,7 @@ def add_flows(m: pyo.ConcreteModel, d: ModelData) -> None:
     m.transport_cost = pyo.Var(sp, within=pyo.NonNegativeReals)  # unit costs are ≥ 0 (schema)
     S, K, P = len(d.scenarios), len(d.arc_commodities), len(d.periods)
     unit_cost = np.array([d.arc_unit_cost[a] for a, _c in d.arc_commodities], dtype=float)
-    j = np.arange(S * K * P, dtype=np.int64)
-    rest, p = np.divmod(j, P)
-    s, k = np.divmod(rest, K)
+    j, s, k, p = flow_positions(d)
     accounting = np.arange(S * P, dtype=np.int64)  # transport_cost_{s,p} is column S·K·P + s·P + p
     m.transport_cost_definition = matrix_rows(
         sp,
@@ -43,6 +41,16 @@ def add_flows(m: pyo.ConcreteModel, d: ModelData) -> None:
         0.0,
     )
     add_term(m, "transport", "operating", "Transport", lambda s, p: m.transport_cost[s, p])
+
+
+def flow_positions(d: ModelData) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """(j, s, k, p) for every flow: its column position j in m.flow and its scenario s,
+    (arc, commodity) pair k (position in d.arc_commodities) and period p, j = (s · K + k) · P + p."""
+    S, K, P = len(d.scenarios), len(d.arc_commodities), len(d.periods)
+    j = np.arange(S * K * P, dtype=np.int64)
+    rest, p = np.divmod(j, P)
+    s, k = np.divmod(rest, K)
+    return j, s, k, p
 
 
 def add_mass_balance(m: pyo.ConcreteModel, d: ModelData) -> None:
@@ -120,10 +128,7 @@ def _flow_terms(d: ModelData, codes: _KeyCodes) -> tuple[np.ndarray, np.ndarray,
     head = np.array([ni[d.arcs[a].head] for a, _c in d.arc_commodities], dtype=np.int64)
     tail = np.array([ni[d.arcs[a].tail] for a, _c in d.arc_commodities], dtype=np.int64)
     com = np.array([ci[c] for _a, c in d.arc_commodities], dtype=np.int64)
-    S, K, P = len(d.scenarios), len(d.arc_commodities), len(d.periods)
-    j = np.arange(S * K * P, dtype=np.int64)  # flow position (see add_flows)
-    rest, p = np.divmod(j, P)
-    s, k = np.divmod(rest, K)
+    j, s, k, p = flow_positions(d)
     into = codes.combine(s, head[k], com[k], p)
     out_of = codes.combine(s, tail[k], com[k], p)
     return np.concatenate([into, out_of]), np.concatenate([j, j]), np.concatenate([np.ones(len(j)), -np.ones(len(j))])

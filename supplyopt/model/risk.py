@@ -25,6 +25,7 @@ import pyomo.environ as pyo
 
 from supplyopt.model.arrays import columns_of, matrix_rows
 from supplyopt.model.data import ModelData
+from supplyopt.model.flows import flow_positions
 from supplyopt.model.terms import add_term
 
 
@@ -63,15 +64,6 @@ def node_cargo(m, d: ModelData) -> dict[tuple[str, str, str], list[tuple[str, ob
 def node_throughput(m, d: ModelData) -> dict[tuple[str, str, str], list]:
     """(s, node, p) → the variables of the tonnes the node handles (see node_cargo)."""
     return {k: [x for _c, x in v] for k, v in node_cargo(m, d).items()}
-
-
-def _flow_positions(d: ModelData) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """(j, s, k, p) position arrays of every flow: j = (s · K + k) · P + p (see flows.add_flows)."""
-    S, K, P = len(d.scenarios), len(d.arc_commodities), len(d.periods)
-    j = np.arange(S * K * P, dtype=np.int64)
-    rest, p = np.divmod(j, P)
-    s, k = np.divmod(rest, K)
-    return j, s, k, p
 
 
 def _element_positions(d: ModelData) -> tuple[dict[str, int], dict[str, int]]:
@@ -124,7 +116,7 @@ def _flow_carriers(d: ModelData) -> tuple[np.ndarray, ...]:
     com_pos = {c: i for i, c in enumerate(d.commodities)}
     head = np.array([node_pos[d.arcs[a].head] for a, _c in d.arc_commodities], dtype=np.int64)
     com = np.array([com_pos[c] for _a, c in d.arc_commodities], dtype=np.int64)
-    j, s, k, p = _flow_positions(d)
+    j, s, k, p = flow_positions(d)
     on_corridor = (j, s * len(d.periods) + p, p, com[k], _corridor_of(d)[k])
     into_transit = np.isin(head, [node_pos[n] for n in transit_nodes(d)])[k]
     at_node = (*(x[into_transit] for x in on_corridor[:4]), head[k][into_transit])
@@ -259,7 +251,7 @@ def add_high_risk_share(m: pyo.ConcreteModel, d: ModelData) -> None:
     theta, sigma = d.risk_settings.get("high_risk_threshold"), d.risk_settings.get("high_risk_max_share")
     if theta is None or sigma is None:
         return
-    j, s, k, p = _flow_positions(d)
+    j, s, k, p = flow_positions(d)
     high = _rate_table(d, "risk_score")[_corridor_of(d)[k], p] >= theta
     row = s * len(d.periods) + p
     keep = np.isin(row, row[high])  # rows with a high-risk flow
@@ -304,7 +296,7 @@ def _corridor_share(m, d: ModelData, sigma: float):
     export_nodes = {n for (n, _c, _p) in d.markets}
     com = np.array([com_pos[c] for _a, c in d.arc_commodities], dtype=np.int64)
     leg = np.array([d.arcs[a].head in export_nodes for a, _c in d.arc_commodities], dtype=bool)
-    j, s, k, p = _flow_positions(d)
+    j, s, k, p = flow_positions(d)
     on = leg[k] & np.isin((s * C + com[k]) * P + p, sell_scp)
     codes, flow_row = _first_seen(((s[on] * NK + _corridor_of(d)[k[on]]) * C + com[k[on]]) * P + p[on])
     by_scp = np.argsort(sell_scp, kind="stable")
@@ -382,7 +374,7 @@ def _escort_convoys(m, d: ModelData, idx: list[tuple[str, str, str]]):
     row_of = np.full(len(d.scenarios) * NK * P, -1, dtype=np.int64)  # (s · NK + corridor) · P + p → row
     for i, (s, k, p) in enumerate(idx):
         row_of[(s_pos[s] * NK + k_pos[k]) * P + p_pos[p]] = i
-    j, s, k, p = _flow_positions(d)
+    j, s, k, p = flow_positions(d)
     flow_row = row_of[(s * NK + _corridor_of(d)[k]) * P + p]
     on = flow_row >= 0
     columns = columns_of(m.flow)
