@@ -61,11 +61,6 @@ def node_cargo(m, d: ModelData) -> dict[tuple[str, str, str], list[tuple[str, ob
     return out
 
 
-def node_throughput(m, d: ModelData) -> dict[tuple[str, str, str], list]:
-    """(s, node, p) → the variables of the tonnes the node handles (see node_cargo)."""
-    return {k: [x for _c, x in v] for k, v in node_cargo(m, d).items()}
-
-
 def _element_positions(d: ModelData) -> tuple[dict[str, int], dict[str, int]]:
     """Risk elements numbered once: corridor k → its position in d.corridor_arcs, node n → the
     number of corridors + its position in d.nodes."""
