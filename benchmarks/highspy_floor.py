@@ -5,7 +5,7 @@
 constraint matrix with numpy, family by family, mirroring the Pyomo model's maths (same
 columns; rows that Pyomo skips because they have no variables are dropped here too).
 `solve_floor` hands it to HiGHS in one `passModel` call and solves with the same options as
-`supplyopt.solve.solve`. The objective must equal supplyopt's (tests/test_generate.py checks S).
+`supplyopt.solve.highs.solve`. The objective must equal supplyopt's (tests/test_generate.py checks S).
 
 It covers the core families (production, processing, sales, flows, refinery capacity,
 upgrades, corridor and port capacity, mass balance; NPV and cost objectives, any number of
@@ -484,8 +484,8 @@ def main(argv: list[str] | None = None) -> int:
 
         inst = read_input(args.input)
     else:
-        from supplyopt.generate import generate
         from supplyopt.io.memory import instance_from_records
+        from supplyopt.synthetic.generate import generate
 
         inst = instance_from_records(generate(args.size, seed=args.seed))
     t1 = time.perf_counter()

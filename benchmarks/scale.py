@@ -1,6 +1,6 @@
 """Scale ladder: where supplyopt's time and memory go, size by size, against the highspy floor.
 
-For each size (synthetic instance from `supplyopt.generate`, written once as a CSV folder) and
+For each size (synthetic instance from `supplyopt.synthetic.generate`, written once as a CSV folder) and
 each repeat, a fresh subprocess runs the whole pipeline and reports stage times and its peak
 memory (ru_maxrss):
 
@@ -98,7 +98,7 @@ def child_run(folder: str, time_limit: float | None, threads: int | None, handof
     from supplyopt.model import build_model
     from supplyopt.model.data import prepare
     from supplyopt.results import extract_results
-    from supplyopt.solve import SolveOptions, solve
+    from supplyopt.solve.highs import SolveOptions, solve
 
     out: dict = {"rss_start_mb": peak_rss_mb(), "highs_cpu": 0.0}
     _time_highs_run(out)
@@ -163,7 +163,7 @@ def _median(values: list) -> float | None:
 
 
 def run_size(size: str, seed: int, repeat: int, workdir: Path, args) -> dict:
-    from supplyopt.generate import generate, write_instance
+    from supplyopt.synthetic.generate import generate, write_instance
 
     t = time.perf_counter()
     records = generate(size, seed=seed)

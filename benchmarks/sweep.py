@@ -1,7 +1,7 @@
 """Speed-up of a Monte-Carlo sweep on a 2-worker Dask LocalCluster against the same sweep run
 serially, in one run (same machine, same tasks), and a check that both give identical rows.
 
-The instance is a seeded synthetic one (`supplyopt.generate`, size S by default) with two
+The instance is a seeded synthetic one (`supplyopt.synthetic.generate`, size S by default) with two
 uncertain parameters added: every market price × U(0.7, 1.3) and every refinery's opening
 capex × Triangular(0.8, 1.0, 1.5). Each task solves one sample with one HiGHS thread.
 
@@ -40,8 +40,8 @@ KEYS = ("label", "status", "npv_usd", "sites", "modules", "upgrades", "draws", "
 
 
 def instance(size: str, seed: int, periods: int | None):
-    from supplyopt.generate import generate
     from supplyopt.io.memory import instance_from_records
+    from supplyopt.synthetic.generate import generate
 
     recs = generate(size, seed, **({"n_periods": periods} if periods else {}))
     recs["Uncertainties"] = [
@@ -82,7 +82,7 @@ def main(argv: list[str] | None = None) -> int:
 
     from dask.distributed import Client, LocalCluster
 
-    from supplyopt.sweep import make_tasks, run_sweep
+    from supplyopt.studies.sweep import make_tasks, run_sweep
 
     inst = instance(args.size, args.seed, args.periods)
     tasks = make_tasks(inst, ["base"], samples=args.samples, seed=args.sample_seed)
@@ -98,7 +98,7 @@ def main(argv: list[str] | None = None) -> int:
     t0 = time.perf_counter()
     cluster = LocalCluster(n_workers=args.workers, threads_per_worker=1, processes=True, dashboard_address=None, silence_logs=logging.ERROR)
     with Client(cluster) as client:
-        client.run(lambda: __import__("supplyopt.pipeline"))  # workers import the solver stack
+        client.run(lambda: __import__("supplyopt.studies.pipeline"))  # workers import the solver stack
         cpu0 = sum(client.run(time.process_time).values())
         started = time.perf_counter()
         parallel = run_sweep(inst, tasks, scheduler=cluster.scheduler_address)

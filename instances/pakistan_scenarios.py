@@ -1,5 +1,5 @@
 """Scenarios and uncertain parameters of the Pakistan instance (rows of the Scenarios and
-Uncertainties sheets; see `supplyopt.scenarios` for the format).
+Uncertainties sheets; see `supplyopt.inputs.scenarios` for the format).
 
 `scenario_rows()` gives the planners' standard comparisons against the base:
 

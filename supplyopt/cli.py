@@ -117,9 +117,9 @@ def solve(
 
 def _solve(input, output, force, time_limit, gap, threads, seed, log) -> int:
     from supplyopt.io.read import read_input
-    from supplyopt.pipeline import provenance, run_solve
-    from supplyopt.progress import SolveProgress
-    from supplyopt.solve import SolveOptions
+    from supplyopt.solve.highs import SolveOptions
+    from supplyopt.solve.progress import SolveProgress
+    from supplyopt.studies.pipeline import provenance, run_solve
 
     out = output or _default_output(input, None)
     if out.resolve() == input.resolve():
@@ -159,8 +159,8 @@ def _solve(input, output, force, time_limit, gap, threads, seed, log) -> int:
 def _write_plan(results, out: Path, force: bool, input: Path) -> tuple[Path, Path | None]:
     """Network map PNG beside the workbook (also embedded in it), then the workbook itself.
     An existing map is kept unless --force; a plan without coordinates gets no map."""
+    from supplyopt.io.map import MapError, draw_map
     from supplyopt.io.results_workbook import write_results_workbook
-    from supplyopt.report import MapError, draw_map
 
     png = out.with_name(out.stem + "_map.png")
     map_path = None
@@ -188,7 +188,7 @@ def _write_diagnosis(exc, meta: dict, out: Path, force: bool, input: Path) -> No
     err.print(f"Diagnosis written: {path}", highlight=False)
 
 
-_INTERRUPTED = "interrupted (Ctrl-C)"  # SolveReport.termination after Ctrl-C (supplyopt.solve)
+_INTERRUPTED = "interrupted (Ctrl-C)"  # SolveReport.termination after Ctrl-C (supplyopt.solve.highs)
 _TERMINATION_TEXT = {
     "convergenceCriteriaSatisfied": "optimal within the gap tolerance",
     "maxTimeLimit": "time limit reached",
@@ -229,7 +229,7 @@ def _mark_status(run, requested_gap: float) -> None:
     """Summary status and termination as a planner should read them. HiGHS calls a plan optimal
     once the gap is within --gap; with --gap loosened beyond the default tolerance and the gap
     still above it, the plan is not proven optimal (status feasible, exit 5)."""
-    from supplyopt.solve import FEASIBLE, OPTIMAL, SolveOptions
+    from supplyopt.solve.highs import FEASIBLE, OPTIMAL, SolveOptions
 
     report, summary = run.report, run.results.summary
     tolerance = SolveOptions().mip_gap
@@ -275,10 +275,10 @@ def frontier_cmd(
 def _frontier(input, output, points, force, time_limit, gap) -> int:
     from rich.markup import escape
 
-    from supplyopt.frontier import frontier, write_frontier_workbook
     from supplyopt.io.read import read_input
-    from supplyopt.pipeline import provenance
-    from supplyopt.solve import SolveOptions
+    from supplyopt.solve.highs import SolveOptions
+    from supplyopt.studies.frontier import frontier, write_frontier_workbook
+    from supplyopt.studies.pipeline import provenance
 
     stem = input.stem if input.is_file() else input.name
     out = output or Path("results") / f"{stem}_frontier.xlsx"
@@ -328,9 +328,9 @@ def _stress(results_workbook, input, output, force, time_limit, gap) -> int:
     from supplyopt.errors import Problem
     from supplyopt.io.read import read_input
     from supplyopt.io.results_workbook import read_results_workbook
-    from supplyopt.pipeline import provenance
-    from supplyopt.solve import SolveOptions
-    from supplyopt.stress import Design, stress, write_stress_workbook
+    from supplyopt.solve.highs import SolveOptions
+    from supplyopt.studies.pipeline import provenance
+    from supplyopt.studies.stress import Design, stress, write_stress_workbook
 
     out = output or results_workbook.with_name(f"{results_workbook.stem}_stress.xlsx")
     _refuse_existing(out, force)
@@ -395,13 +395,13 @@ def _scenario_outputs(input: Path, names: list[str], output: Path | None) -> dic
 
 
 def _solve_scenarios(input, scenarios, output, force, time_limit, gap, threads, seed, log) -> int:
-    from supplyopt.compare import input_schema_id
     from supplyopt.errors import InfeasibleError, SolverError
+    from supplyopt.inputs.scenarios import apply_scenario, resolve_scenarios
     from supplyopt.io.read import read_input
-    from supplyopt.pipeline import provenance, run_solve
-    from supplyopt.progress import SolveProgress
-    from supplyopt.scenarios import apply_scenario, resolve_scenarios
-    from supplyopt.solve import SolveOptions
+    from supplyopt.solve.highs import SolveOptions
+    from supplyopt.solve.progress import SolveProgress
+    from supplyopt.studies.compare import input_schema_id
+    from supplyopt.studies.pipeline import provenance, run_solve
 
     inst = read_input(input)
     names = resolve_scenarios(inst, scenarios)
@@ -461,7 +461,7 @@ def compare_cmd(
     that differ, exports by port, charts. Unfinished solves and other input schemas are flagged."""
 
     def run():
-        from supplyopt.compare import compare_results, load_results, write_comparison_workbook
+        from supplyopt.studies.compare import compare_results, load_results, write_comparison_workbook
 
         out = output or Path("results") / "comparison.xlsx"
         _refuse_existing(out, force)
@@ -514,7 +514,7 @@ def sweep_cmd(
 
     def run():
         from supplyopt.io.read import read_input
-        from supplyopt.sweep import TaskOptions, make_tasks, npv_statistics, rich_progress, run_sweep, write_sweep_workbook
+        from supplyopt.studies.sweep import TaskOptions, make_tasks, npv_statistics, rich_progress, run_sweep, write_sweep_workbook
 
         stem = input.stem if input.is_file() else input.name
         out = output or Path("results") / f"{stem}_sweep.xlsx"
@@ -559,8 +559,8 @@ def map_cmd(
     """Draw the network map of a plan: nodes by kind, flows as line widths, risk as colour."""
 
     def run():
+        from supplyopt.io.map import draw_map
         from supplyopt.io.results_workbook import read_results_workbook
-        from supplyopt.report import draw_map
 
         results = read_results_workbook(results_workbook)
         base = output or results_workbook.with_name(results_workbook.stem + "_map.png")
@@ -590,10 +590,10 @@ def explain_cmd(
     """Why this decision? Re-solve with it forced the other way; report the NPV difference and what changes."""
 
     def run():
-        from supplyopt.explain import explain
         from supplyopt.io.read import read_input
         from supplyopt.io.results_workbook import read_results_workbook
-        from supplyopt.solve import SolveOptions
+        from supplyopt.solve.highs import SolveOptions
+        from supplyopt.studies.explain import explain
 
         base = read_results_workbook(results_workbook)
         source = input or Path(str(base.summary.get("input", "")))
@@ -601,7 +601,7 @@ def explain_cmd(
             raise InputError(f"the input of {results_workbook} was not found ({source}): pass --input")
         inst = read_input(source)
         if base.summary.get("scenario") not in (None, "", "base"):
-            from supplyopt.scenarios import apply_scenario
+            from supplyopt.inputs.scenarios import apply_scenario
 
             inst = apply_scenario(inst, str(base.summary["scenario"]))
         with console.status("Re-solving with the decision forced …"):

@@ -20,7 +20,7 @@ from pyomo.core.expr.visitor import ExpressionValueVisitor, FixedExpressionError
 
 from supplyopt.model.capacity import _capacity_rhs
 from supplyopt.model.data import BASE_SCENARIO, ModelData
-from supplyopt.solve import SolveReport
+from supplyopt.solve.highs import SolveReport
 
 EPS = 1e-6  # flows below this (t/yr) are solver noise and not reported
 

@@ -589,7 +589,7 @@ TABLES: tuple[Table, ...] = (
     ),
 )
 
-# The scenario tables come last: their `table` column names any table above (supplyopt.scenarios).
+# The scenario tables come last: their `table` column names any table above (supplyopt.inputs.scenarios).
 DATA_TABLE_NAMES: tuple[str, ...] = tuple(t.name for t in TABLES)
 DISTRIBUTIONS = ("uniform", "triangular", "normal", "choice")
 _KEY_DOC = (

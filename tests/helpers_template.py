@@ -8,7 +8,7 @@ from typing import Any
 import pandas as pd
 
 from instances import tiny
-from supplyopt.instance import Instance
+from supplyopt.inputs.instance import Instance
 
 _SMALL = tiny()
 

@@ -22,11 +22,11 @@ import pandas as pd
 import pyomo.environ as pyo
 import pytest
 
-from supplyopt.instance import Instance
+from supplyopt.inputs.instance import Instance
 from supplyopt.io.memory import instance_from_records
 from supplyopt.model import build_model
 from supplyopt.results import Results, extract_results
-from supplyopt.solve import OPTIMAL, SolveOptions, SolveReport, solve
+from supplyopt.solve.highs import OPTIMAL, SolveOptions, SolveReport, solve
 
 # Tables that leave out rows whose value is (numerically) zero.
 SPARSE_TABLES = ("Flows", "Processing")

@@ -19,13 +19,13 @@ from typer.testing import CliRunner
 
 from instances import refine_or_export
 from supplyopt.cli import app
-from supplyopt.compare import compare_results, input_schema_id, load_results, write_comparison_workbook
 from supplyopt.errors import InputError
+from supplyopt.inputs.scenarios import apply_scenario
 from supplyopt.io.memory import instance_from_records
-from supplyopt.pipeline import provenance, run_solve
 from supplyopt.results import Results
-from supplyopt.scenarios import apply_scenario
-from supplyopt.solve import SolveOptions
+from supplyopt.solve.highs import SolveOptions
+from supplyopt.studies.compare import compare_results, input_schema_id, load_results, write_comparison_workbook
+from supplyopt.studies.pipeline import provenance, run_solve
 
 SCENARIOS = [
     {"scenario": "CU_LOW", "table": "Markets", "key": "PORT | CU |", "column": "price_usd_per_t", "operation": "scale", "value": 0.5},

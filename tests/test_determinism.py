@@ -25,8 +25,8 @@ import instances as I
 from supplyopt.io.memory import instance_from_records
 from supplyopt.io.results_workbook import read_results_workbook
 from supplyopt.io.template import write_template
-from supplyopt.pipeline import run_solve
-from supplyopt.solve import SolveOptions
+from supplyopt.solve.highs import SolveOptions
+from supplyopt.studies.pipeline import run_solve
 
 REPO = Path(__file__).resolve().parents[1]
 VOLATILE = {"run_at_utc", "build_seconds", "solve_seconds"}  # Summary rows that record when and how long

@@ -1,4 +1,4 @@
-"""Infeasibility diagnosis (issue 5): `supplyopt.diagnose.diagnose` names the input rows (sheet +
+"""Infeasibility diagnosis (issue 5): `supplyopt.studies.diagnose.diagnose` names the input rows (sheet +
 spreadsheet row) that cannot be met and the limits that bind them, with shortfalls derived by hand.
 
 The elastic re-solve gives every contract minimum, minimum production and exposure budget a
@@ -19,12 +19,12 @@ from typer.testing import CliRunner
 
 import instances as I
 from supplyopt.cli import app
-from supplyopt.diagnose import Diagnosis, diagnose
 from supplyopt.errors import EXIT_INFEASIBLE, InfeasibleError
 from supplyopt.io.memory import instance_from_records
 from supplyopt.io.results_workbook import read_results_workbook
 from supplyopt.io.template import write_template
-from supplyopt.pipeline import run_solve
+from supplyopt.studies.diagnose import Diagnosis, diagnose
+from supplyopt.studies.pipeline import run_solve
 
 
 def _road(corridor: str, a: str, b: str, capacity: float | None = None, mode: str = "road") -> dict:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from helpers_template import assert_same_instance
 
-from supplyopt.docs import EXAMPLE_BEGIN, EXAMPLE_END, main, render_input_format, worked_example
+from supplyopt.io.docs import EXAMPLE_BEGIN, EXAMPLE_END, main, render_input_format, worked_example
 from supplyopt.io.memory import instance_from_records
 from supplyopt.schema import SETTINGS, TABLES
 
@@ -43,7 +43,7 @@ def parse_example(markdown: str) -> dict[str, list[dict[str, str | None]]]:
 
 
 def test_committed_doc_matches_the_schema():
-    assert DOC.read_text(encoding="utf-8") == render_input_format(), "docs/input-format.md is stale: run `python -m supplyopt.docs`"
+    assert DOC.read_text(encoding="utf-8") == render_input_format(), "docs/input-format.md is stale: run `python -m supplyopt.io.docs`"
 
 
 def test_worked_example_in_the_doc_validates():

@@ -1,4 +1,4 @@
-"""Explain a decision (issue 5): `supplyopt.explain.explain` forces one decision the other way and
+"""Explain a decision (issue 5): `supplyopt.studies.explain.explain` forces one decision the other way and
 re-solves; its npv_difference must equal the difference of two separate solves: the base, and
 an instance edited by hand so that the decision can only go the forced way.
 """
@@ -13,9 +13,9 @@ from model_asserts import EXACT, solve_records
 
 import instances as I
 from supplyopt.errors import EXIT_INPUT, EXIT_OK, InputError
-from supplyopt.explain import explain
 from supplyopt.io.memory import instance_from_records
 from supplyopt.io.template import write_template
+from supplyopt.studies.explain import explain
 
 DF = 1 / 1.1  # ports_and_contracts: P1 = 2030 discounted to base year 2029 at 10 %
 

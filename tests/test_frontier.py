@@ -26,13 +26,13 @@ import pyomo.environ as pyo
 import pytest
 from typer.testing import CliRunner
 
-import supplyopt.frontier as frontier_module
+import supplyopt.studies.frontier as frontier_module
 from supplyopt.cli import app
 from supplyopt.errors import EXIT_OK, EXIT_OUTPUT
-from supplyopt.frontier import FrontierPoint, _check_monotone, frontier
 from supplyopt.io.memory import instance_from_records
 from supplyopt.io.template import write_instance_csv
-from supplyopt.solve import OPTIMAL, SolveOptions
+from supplyopt.solve.highs import OPTIMAL, SolveOptions
+from supplyopt.studies.frontier import FrontierPoint, _check_monotone, frontier
 
 EXACT = SolveOptions(mip_gap=0.0, threads=1)
 

@@ -10,12 +10,12 @@ from pathlib import Path
 import pyomo.environ as pyo
 import pytest
 
-from supplyopt.generate import SIZES, generate, params_for, write_instance
 from supplyopt.io.memory import instance_from_records
 from supplyopt.io.read import read_input
 from supplyopt.model import build_model
 from supplyopt.model.data import prepare
-from supplyopt.solve import OPTIMAL, SolveOptions, solve
+from supplyopt.solve.highs import OPTIMAL, SolveOptions, solve
+from supplyopt.synthetic.generate import SIZES, generate, params_for, write_instance
 
 FLOOR_PATH = Path(__file__).resolve().parents[1] / "benchmarks" / "highspy_floor.py"
 GAP = 1e-7  # both solves proven (near) optimal, so their objectives must agree to 1e-6

@@ -16,11 +16,11 @@ from model_asserts import EXACT, solve_records
 from test_shadow_prices import planned_rail, price
 
 import instances as I
-from supplyopt.diagnose import shadow_prices
 from supplyopt.errors import SolverError
-from supplyopt.matrix import compile_model
 from supplyopt.model.arrays import matrix_rows
-from supplyopt.solve import OPTIMAL, SolveOptions, solve
+from supplyopt.solve.compile import compile_model
+from supplyopt.solve.highs import OPTIMAL, SolveOptions, solve
+from supplyopt.studies.diagnose import shadow_prices
 
 ROUTES = ["direct", "persistent"]
 

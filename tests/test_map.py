@@ -1,4 +1,4 @@
-"""Network map (issue 5): `supplyopt.report.draw_map` / `map_figure` and the CLI `map` command.
+"""Network map (issue 5): `supplyopt.io.map.draw_map` / `map_figure` and the CLI `map` command.
 
 The map of a period draws every node with coordinates by kind (marker and colour of
 report.KIND_STYLE, listed in the legend), one line per corridor whose ends have coordinates,
@@ -25,12 +25,12 @@ from model_asserts import EXACT, solve_records
 
 import instances as I
 from supplyopt.errors import EXIT_INPUT, EXIT_OK
+from supplyopt.io.map import KIND_STYLE, MapError, draw_map, map_figure, map_period
 from supplyopt.io.read import read_input
 from supplyopt.io.results_workbook import read_results_workbook, write_results_workbook
 from supplyopt.io.template import write_template
-from supplyopt.pipeline import run_solve
-from supplyopt.report import KIND_STYLE, MapError, draw_map, map_figure, map_period
-from supplyopt.solve import SolveOptions
+from supplyopt.solve.highs import SolveOptions
+from supplyopt.studies.pipeline import run_solve
 
 REPO = Path(__file__).resolve().parents[1]
 A4_PIXELS = (int(11.69 * 150), int(8.27 * 150))  # (width, height) = (1753, 1240)

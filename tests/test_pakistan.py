@@ -39,7 +39,7 @@ from supplyopt.io.memory import instance_from_records
 from supplyopt.io.read import read_input
 from supplyopt.model import build_model
 from supplyopt.results import extract_results
-from supplyopt.solve import OPTIMAL, SolveOptions, solve
+from supplyopt.solve.highs import OPTIMAL, SolveOptions, solve
 
 INSTANCES = INSTANCES_DIR
 TOL = 1e-3  # t/yr; flows below 1e-6 are left out of the Flows table

@@ -20,9 +20,9 @@ import math
 import pytest
 
 from instances import INSTANCES_DIR, load_instance_module
+from supplyopt.inputs.scenarios import apply_scenario, scenario_names, uncertain_parameters
 from supplyopt.io.memory import instance_from_records
-from supplyopt.scenarios import apply_scenario, scenario_names, uncertain_parameters
-from supplyopt.solve import FEASIBLE, OPTIMAL, SolveOptions
+from supplyopt.solve.highs import FEASIBLE, OPTIMAL, SolveOptions
 
 INSTANCES = INSTANCES_DIR
 
@@ -177,7 +177,7 @@ def _take_or_pay_pv(inst) -> float:
 
 @pytest.mark.slow
 def test_cost_risk_frontier_is_monotone(inst):
-    from supplyopt.frontier import frontier
+    from supplyopt.studies.frontier import frontier
 
     res = frontier(inst, points=FRONTIER_POINTS, options=FRONTIER_OPTIONS)
     pts = res.points
@@ -205,7 +205,7 @@ def test_cost_risk_frontier_is_monotone(inst):
 
 @pytest.mark.slow
 def test_stress_table_covers_every_corridor_and_disruption(inst):
-    from supplyopt.stress import Design, stress
+    from supplyopt.studies.stress import Design, stress
 
     res = stress(inst, Design(upgrades=BASE_UPGRADES))
     table = res.table()

@@ -46,13 +46,13 @@ from typer.testing import CliRunner
 
 import instances as I
 from supplyopt.cli import app
-from supplyopt.coerce import MAX_MAGNITUDE, MIN_MAGNITUDE
 from supplyopt.errors import InfeasibleError, InputError, Problem, SolverError
+from supplyopt.inputs.coerce import MAX_MAGNITUDE, MIN_MAGNITUDE
 from supplyopt.io.memory import instance_from_records
 from supplyopt.io.read import read_input
-from supplyopt.pipeline import run_solve
 from supplyopt.schema import TABLES_BY_NAME, Column
-from supplyopt.solve import SolveOptions
+from supplyopt.solve.highs import SolveOptions
+from supplyopt.studies.pipeline import run_solve
 
 # ---------------------------------------------------------------------------------------------
 # Profiles and budget
@@ -193,7 +193,7 @@ def run(records: I.Records | None = None, path: Path | None = None, scenarios: b
         assert_located(exc)
         return Outcome("input", exc)
     if scenarios and len(inst["Scenarios"]):
-        from supplyopt.scenarios import apply_scenario
+        from supplyopt.inputs.scenarios import apply_scenario
 
         for name in dict.fromkeys(inst["Scenarios"]["scenario"]):
             try:

@@ -13,14 +13,14 @@ import pandas as pd
 import pytest
 
 from instances import tiny
-from supplyopt.compare import compare_results, load_results
 from supplyopt.errors import InputError
 from supplyopt.io import results_workbook as rw
 from supplyopt.io.memory import instance_from_records
 from supplyopt.io.results_workbook import read_results_workbook, write_results_workbook
 from supplyopt.model import build_model
 from supplyopt.results import Results, extract_results
-from supplyopt.solve import solve
+from supplyopt.solve.highs import solve
+from supplyopt.studies.compare import compare_results, load_results
 
 ROWS = 5  # data rows per sheet in these tests
 

@@ -22,7 +22,7 @@ from supplyopt.io.memory import instance_from_records
 from supplyopt.io.results_workbook import FORMAT, read_results_workbook, write_results_workbook
 from supplyopt.model import build_model
 from supplyopt.results import Results, extract_results
-from supplyopt.solve import FEASIBLE, solve
+from supplyopt.solve.highs import FEASIBLE, solve
 
 # Mine → refinery → port; optimum: mine 1000 t, smelt all (2 modules), sell 250 t CU, NPV 54,250.
 TINY = tiny()

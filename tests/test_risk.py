@@ -25,7 +25,7 @@ import pytest
 from supplyopt.io.memory import instance_from_records
 from supplyopt.model import build_model
 from supplyopt.results import Results, extract_results
-from supplyopt.solve import INFEASIBLE, OPTIMAL, SolveOptions, solve
+from supplyopt.solve.highs import INFEASIBLE, OPTIMAL, SolveOptions, solve
 
 EXACT = SolveOptions(mip_gap=0.0, threads=1)
 Records = dict[str, list[dict[str, Any]]]

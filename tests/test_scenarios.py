@@ -16,10 +16,7 @@ import pytest
 
 from instances import refine_or_export
 from supplyopt.errors import InputError, Problem
-from supplyopt.io.memory import instance_from_records
-from supplyopt.io.read import read_input
-from supplyopt.pipeline import run_solve
-from supplyopt.scenarios import (
+from supplyopt.inputs.scenarios import (
     apply_scenario,
     draw_sample,
     resolve_scenarios,
@@ -28,6 +25,9 @@ from supplyopt.scenarios import (
     scenario_names,
     uncertain_parameters,
 )
+from supplyopt.io.memory import instance_from_records
+from supplyopt.io.read import read_input
+from supplyopt.studies.pipeline import run_solve
 
 
 def _sc(scenario, table, key, column, operation="set", value=None, description=None) -> dict:

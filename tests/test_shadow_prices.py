@@ -1,4 +1,4 @@
-"""Shadow prices (issue 5): `supplyopt.diagnose.shadow_prices` reports ∂NPV/∂limit from the LP with
+"""Shadow prices (issue 5): `supplyopt.studies.diagnose.shadow_prices` reports ∂NPV/∂limit from the LP with
 every integer decision fixed at the solved plan. Each value here is derived by hand and checked
 against finite differences of the optimal NPV (re-solve with the limit + 1 and + 10).
 
@@ -15,11 +15,11 @@ import pytest
 from model_asserts import EXACT, solve_records
 
 import instances as I
-import supplyopt.diagnose as diagnose_module
-from supplyopt.diagnose import SHADOW_COLUMNS, shadow_prices
+import supplyopt.studies.diagnose as diagnose_module
 from supplyopt.io.memory import instance_from_records
 from supplyopt.io.results_workbook import read_results_workbook, write_results_workbook
-from supplyopt.pipeline import run_solve
+from supplyopt.studies.diagnose import SHADOW_COLUMNS, shadow_prices
+from supplyopt.studies.pipeline import run_solve
 
 DF = 1 / 1.1  # ports_and_contracts: P1 = 2030 discounted to base year 2029 at 10 %
 

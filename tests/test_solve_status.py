@@ -14,7 +14,7 @@ from supplyopt.errors import InfeasibleError, InputError, SolverError
 from supplyopt.io.memory import instance_from_records
 from supplyopt.model import build_model
 from supplyopt.results import extract_results
-from supplyopt.solve import FEASIBLE, INFEASIBLE, NO_SOLUTION, OPTIMAL, SolveOptions, require_plan, solve
+from supplyopt.solve.highs import FEASIBLE, INFEASIBLE, NO_SOLUTION, OPTIMAL, SolveOptions, require_plan, solve
 
 
 def test_optimal_report():

@@ -32,7 +32,7 @@ import instances as I
 from supplyopt.errors import EXIT_INFEASIBLE, EXIT_INPUT, EXIT_NOT_OPTIMAL, EXIT_OK, EXIT_OUTPUT, EXIT_SOLVER
 from supplyopt.io.results_workbook import read_results_workbook
 from supplyopt.io.template import write_instance_csv, write_template
-from supplyopt.solve import ERROR, FEASIBLE, NO_SOLUTION, OPTIMAL, UNBOUNDED, SolveReport
+from supplyopt.solve.highs import ERROR, FEASIBLE, NO_SOLUTION, OPTIMAL, UNBOUNDED, SolveReport
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -208,9 +208,9 @@ def _report(status: str, termination: str) -> SolveReport:
 def test_solver_statuses_without_a_plan(tmp_path, monkeypatch, status, termination, code, fragment):
     """Statuses the input cannot produce on demand, faked at the pipeline's call to HiGHS: each
     gives its exit code and message, and no results workbook is written."""
-    import supplyopt.pipeline
+    import supplyopt.studies.pipeline
 
-    monkeypatch.setattr(supplyopt.pipeline, "solve", lambda m, options: _report(status, termination))
+    monkeypatch.setattr(supplyopt.studies.pipeline, "solve", lambda m, options: _report(status, termination))
     src = write_template(tmp_path / "case.xlsx", I.refine_or_export())
     out = tmp_path / "r.xlsx"
     res = invoke("solve", src, "-o", out)
@@ -236,9 +236,9 @@ def test_highs_crashing_is_a_solver_error(tmp_path, monkeypatch):
 def test_plan_written_never_claims_optimal_when_faked_feasible(tmp_path, monkeypatch):
     """A plan HiGHS did not prove optimal (whatever the reason) is written with status feasible and
     exit 5: the pipeline's report is wrapped to say FEASIBLE after a real solve."""
-    import supplyopt.pipeline
+    import supplyopt.studies.pipeline
 
-    real = supplyopt.pipeline.solve
+    real = supplyopt.studies.pipeline.solve
 
     def feasible(m, options):
         rep = real(m, options)
@@ -246,7 +246,7 @@ def test_plan_written_never_claims_optimal_when_faked_feasible(tmp_path, monkeyp
         rep.gap = 0.05
         return rep
 
-    monkeypatch.setattr(supplyopt.pipeline, "solve", feasible)
+    monkeypatch.setattr(supplyopt.studies.pipeline, "solve", feasible)
     src = write_template(tmp_path / "case.xlsx", I.refine_or_export())
     res = invoke("solve", src, "-o", tmp_path / "r.xlsx")
     assert res.exit_code == EXIT_NOT_OPTIMAL, res.output
@@ -282,16 +282,16 @@ def test_crashing_task_in_a_serial_sweep_is_isolated(tmp_path, monkeypatch):
     'error' and the exception, the terminal names it, the Summary counts it, the Errors sheet lists
     it; the other tasks are solved and the sweep workbook is written (exit 0: the sweep itself
     succeeded; each task's status is in its row)."""
-    import supplyopt.sweep
+    import supplyopt.studies.sweep
 
-    real = supplyopt.sweep.run_task
+    real = supplyopt.studies.sweep.run_task
 
-    def run_task(packed, task, options=supplyopt.sweep.TaskOptions()):
+    def run_task(packed, task, options=supplyopt.studies.sweep.TaskOptions()):
         if task.scenario == "CU_LOW":
             raise RuntimeError("simulated crash in a task")
         return real(packed, task, options)
 
-    monkeypatch.setattr(supplyopt.sweep, "run_task", run_task)
+    monkeypatch.setattr(supplyopt.studies.sweep, "run_task", run_task)
     src = write_template(tmp_path / "case.xlsx", sweep_records())
     out = tmp_path / "sweep.xlsx"
     res = invoke("sweep", src, "--serial", "-o", out)
@@ -310,7 +310,7 @@ def _worker_fault():
     """Installed in every Dask worker: the CU_LOW task kills its worker process."""
     import os
 
-    import supplyopt.sweep as sw
+    import supplyopt.studies.sweep as sw
 
     real = sw.run_task
 
@@ -336,7 +336,7 @@ def test_crashes_inside_dask_workers_are_isolated():
     from dask.distributed import Client, LocalCluster
 
     from supplyopt.io.memory import instance_from_records
-    from supplyopt.sweep import Task, run_sweep
+    from supplyopt.studies.sweep import Task, run_sweep
 
     inst = instance_from_records(sweep_records())
     with dask.config.set({"distributed.scheduler.allowed-failures": 0}):  # give up on a killer task at once

@@ -29,8 +29,8 @@ from supplyopt.io.memory import instance_from_records
 from supplyopt.io.template import write_instance_csv
 from supplyopt.model import build_model
 from supplyopt.results import extract_results
-from supplyopt.solve import INFEASIBLE, OPTIMAL, SolveOptions, solve
-from supplyopt.stress import Design, stress
+from supplyopt.solve.highs import INFEASIBLE, OPTIMAL, SolveOptions, solve
+from supplyopt.studies.stress import Design, stress
 
 EXACT = SolveOptions(mip_gap=0.0, threads=1)
 

@@ -19,7 +19,7 @@ from typer.testing import CliRunner
 from instances import refine_or_export
 from supplyopt.cli import app
 from supplyopt.io.memory import instance_from_records
-from supplyopt.sweep import (
+from supplyopt.studies.sweep import (
     Task,
     TaskOptions,
     make_tasks,
@@ -151,7 +151,7 @@ def test_a_crashing_task_is_reported_and_the_sweep_goes_on(inst, cluster, monkey
     bad = run_sweep(inst, make_tasks(inst, ["base", "CAPEX_1"]), TaskOptions(time_limit="soon"), scheduler=cluster.scheduler_address)
     assert [r["status"] for r in bad.rows] == ["error", "error"] and "ValueError" in bad.rows[0]["error"]
     # serially: one task crashes, the others solve
-    import supplyopt.sweep as sweep
+    import supplyopt.studies.sweep as sweep
 
     real = sweep.run_task
 

@@ -13,10 +13,10 @@ import pytest
 from helpers_template import assert_same_instance, small_records
 from openpyxl.utils import get_column_letter
 
-from supplyopt.coerce import coerce_table
-from supplyopt.docs import worked_example
 from supplyopt.errors import OutputError
-from supplyopt.instance import parse_settings
+from supplyopt.inputs.coerce import coerce_table
+from supplyopt.inputs.instance import parse_settings
+from supplyopt.io.docs import worked_example
 from supplyopt.io.memory import instance_from_records
 from supplyopt.io.read import read_input, read_raw_tables
 from supplyopt.io.template import (

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from supplyopt.coerce import RawTable
-from supplyopt.instance import Instance, build_instance
+from supplyopt.inputs.coerce import RawTable
+from supplyopt.inputs.instance import Instance, build_instance
 
 
 def raw_tables_from_records(tables: Mapping[str, Sequence[Mapping[str, Any]]]) -> dict[str, RawTable]:

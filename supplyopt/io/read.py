@@ -14,9 +14,9 @@ from pathlib import Path
 
 import openpyxl
 
-from supplyopt.coerce import RawTable
 from supplyopt.errors import InputError, Problem
-from supplyopt.instance import Instance, build_instance
+from supplyopt.inputs.coerce import RawTable
+from supplyopt.inputs.instance import Instance, build_instance
 from supplyopt.schema import TABLES_BY_NAME
 
 EXCEL_SUFFIXES = {".xlsx", ".xlsm"}

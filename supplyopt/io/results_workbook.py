@@ -877,7 +877,7 @@ def _write_charts(ws, tables: dict[str, Any]) -> bool:
 
 
 def _write_map(ws, png: Path) -> None:
-    """The network map picture (drawn by supplyopt.report from the same Results)."""
+    """The network map picture (drawn by supplyopt.io.map from the same Results)."""
     from openpyxl.drawing.image import Image
 
     ws.append([_cell(ws, "Network map: flows as line widths, corridor risk as colour; the PNG is also beside this workbook.", font=NOTE_FONT)])

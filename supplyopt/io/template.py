@@ -44,8 +44,8 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 import supplyopt
-from supplyopt.coerce import ROW_COLUMN, normalise_header
 from supplyopt.errors import OutputError, suggest
+from supplyopt.inputs.coerce import ROW_COLUMN, normalise_header
 from supplyopt.schema import SETTINGS, TABLES, TABLES_BY_NAME, Column, Setting, Table
 
 Records = Mapping[str, Sequence[Mapping[str, Any]]]

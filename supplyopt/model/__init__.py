@@ -5,7 +5,7 @@ from __future__ import annotations
 import pyomo.environ as pyo
 from pyomo.common.gc_manager import PauseGC
 
-from supplyopt.instance import Instance
+from supplyopt.inputs.instance import Instance
 from supplyopt.model.capacity import add_corridor_capacity, add_port_capacity, add_refinery_capacity, add_upgrades
 from supplyopt.model.data import ModelData, prepare
 from supplyopt.model.flows import add_flows, add_mass_balance

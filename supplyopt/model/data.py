@@ -15,9 +15,9 @@ from typing import Any
 
 import pandas as pd
 
-from supplyopt.coerce import ROW_COLUMN
-from supplyopt.instance import Instance
-from supplyopt.network import Arc, arcs_of, usable_arc_commodities
+from supplyopt.inputs.coerce import ROW_COLUMN
+from supplyopt.inputs.instance import Instance
+from supplyopt.inputs.network import Arc, arcs_of, usable_arc_commodities
 
 BASE_SCENARIO = "base"
 

@@ -11,8 +11,8 @@ from dataclasses import dataclass
 
 import networkx as nx
 
-from supplyopt.coerce import ROW_COLUMN
 from supplyopt.errors import Problem
+from supplyopt.inputs.coerce import ROW_COLUMN
 
 REVERSE_SUFFIX = "~r"
 

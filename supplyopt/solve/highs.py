@@ -34,7 +34,7 @@ from pyomo.contrib.solver.common.results import SolutionStatus, TerminationCondi
 from pyomo.contrib.solver.solvers.highs import Highs
 
 from supplyopt.errors import InfeasibleError, SolverError
-from supplyopt.matrix import MatrixForm, NonlinearModelError, compile_model
+from supplyopt.solve.compile import MatrixForm, NonlinearModelError, compile_model
 
 
 class _QuietInterrupt(logging.Filter):

@@ -35,10 +35,10 @@ import pandas as pd
 import pyomo.environ as pyo
 
 from supplyopt.errors import InfeasibleError, InputError, Problem
-from supplyopt.instance import Instance
+from supplyopt.inputs.instance import Instance
 from supplyopt.model import build_model, prepare
 from supplyopt.model.data import BASE_SCENARIO, ModelData, expand_periods
-from supplyopt.solve import SolveOptions, SolveReport, solve
+from supplyopt.solve.highs import SolveOptions, SolveReport, solve
 
 __all__ = ["Design", "StressCase", "StressResult", "fix_design", "stress", "stress_penalty", "write_stress_workbook"]
 

@@ -12,11 +12,11 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from supplyopt.errors import InputError, Problem, suggest
-from supplyopt.instance import Instance
+from supplyopt.inputs.instance import Instance
 from supplyopt.model.data import BASE_SCENARIO, prepare
-from supplyopt.pipeline import SolveRun, run_solve
 from supplyopt.results import Results
-from supplyopt.solve import SolveOptions
+from supplyopt.solve.highs import SolveOptions
+from supplyopt.studies.pipeline import SolveRun, run_solve
 
 
 @dataclass

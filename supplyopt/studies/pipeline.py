@@ -15,13 +15,13 @@ from pathlib import Path
 from typing import Any
 
 from supplyopt import __version__
-from supplyopt.diagnose import diagnose, shadow_prices, top_bottlenecks
 from supplyopt.errors import InfeasibleError
-from supplyopt.instance import Instance
+from supplyopt.inputs.instance import Instance
 from supplyopt.model import ModelData, build_model
 from supplyopt.results import Results, extract_results
 from supplyopt.schema import schema_fingerprint
-from supplyopt.solve import INFEASIBLE, SolveOptions, SolveReport, require_plan, solve
+from supplyopt.solve.highs import INFEASIBLE, SolveOptions, SolveReport, require_plan, solve
+from supplyopt.studies.diagnose import diagnose, shadow_prices, top_bottlenecks
 
 Stage = Callable[[str, float], None]  # (stage description, seconds) progress callback
 

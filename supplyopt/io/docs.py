@@ -1,4 +1,4 @@
-"""The input-format reference, generated from the schema: `python -m supplyopt.docs`.
+"""The input-format reference, generated from the schema: `python -m supplyopt.io.docs`.
 
 `render_input_format()` documents every table, column and setting of `supplyopt.schema`, and a
 small complete worked example (`worked_example()`, one mine, one refinery, one port) built from
@@ -181,7 +181,7 @@ def render_input_format() -> str:
     lines = [
         "# supplyopt input format",
         "",
-        "<!-- Generated from supplyopt/schema.py by `python -m supplyopt.docs`. Do not edit by hand. -->",
+        "<!-- Generated from supplyopt/schema.py by `python -m supplyopt.io.docs`. Do not edit by hand. -->",
         "",
         "An input is an Excel workbook (`.xlsx`) with one sheet per table below, or a folder with one",
         "UTF-8 `<Table>.csv` file per table. The first row of each sheet holds the column names; every",
@@ -267,7 +267,7 @@ render_markdown = render_input_format  # name used in schema.py's docstring
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Write docs/input-format.md (or OUTPUT); with --check, only report whether it is up to date."""
-    parser = argparse.ArgumentParser(prog="python -m supplyopt.docs", description=main.__doc__)
+    parser = argparse.ArgumentParser(prog="python -m supplyopt.io.docs", description=main.__doc__)
     parser.add_argument("output", nargs="?", type=Path, default=DEFAULT_OUTPUT)
     parser.add_argument("--check", action="store_true", help="exit 1 if the file differs from the schema's rendering")
     args = parser.parse_args(argv)
@@ -275,7 +275,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.check:
         current = args.output.read_text(encoding="utf-8") if args.output.exists() else None
         if current != text:
-            print(f"{args.output} is out of date: run python -m supplyopt.docs", file=sys.stderr)
+            print(f"{args.output} is out of date: run python -m supplyopt.io.docs", file=sys.stderr)
             return 1
         return 0
     args.output.parent.mkdir(parents=True, exist_ok=True)

@@ -12,10 +12,10 @@ from dataclasses import dataclass, field
 import pandas as pd
 import pyomo.environ as pyo
 
-from supplyopt.instance import Instance
+from supplyopt.inputs.instance import Instance
 from supplyopt.model import build_model
 from supplyopt.model.data import BASE_SCENARIO, ModelData, prepare
-from supplyopt.solve import SolveOptions, solve, solve_fixed_lp
+from supplyopt.solve.highs import SolveOptions, solve, solve_fixed_lp
 
 TOL = 1e-4  # t/yr, or USD per unit for duals
 

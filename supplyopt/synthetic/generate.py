@@ -20,7 +20,7 @@ imitates the real problem in a Balochistan-sized box (lat 24.8-31.0 N, lon 61.6-
   feasible by construction (each is routed on a reserved path of existing capacity).
 
 Named sizes are calibrated on the number of model columns (``build_model(...).nvariables()``),
-measured at seed 0 (``python -m supplyopt.generate SIZE --count``):
+measured at seed 0 (``python -m supplyopt.synthetic.generate SIZE --count``):
 
     size   target    columns   integer     rows   periods  commodities  nodes  corridors
     S        5 k       4 907        31     1 858        4            7     58         84
@@ -33,7 +33,7 @@ columns; integer decisions (refinery opening and modules, upgrades) stay below 1
 real problem. With supplyopt's default gap (1e-4) S solves to optimality in seconds and M in
 about a minute; L and XL need a time limit.
 
-Command line: ``python -m supplyopt.generate M --seed 1 -o /tmp/synthetic_M`` writes a
+Command line: ``python -m supplyopt.synthetic.generate M --seed 1 -o /tmp/synthetic_M`` writes a
 folder of ``<Table>.csv`` files (or one ``.xlsx`` workbook when the name ends in ``.xlsx``).
 """
 
@@ -869,7 +869,7 @@ def model_size(records: Records) -> dict[str, int]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(prog="python -m supplyopt.generate", description="Write a synthetic supplyopt instance.")
+    ap = argparse.ArgumentParser(prog="python -m supplyopt.synthetic.generate", description="Write a synthetic supplyopt instance.")
     ap.add_argument("size", choices=list(SIZES), type=str.upper)
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("-o", "--output", help="folder for <Table>.csv files, or a .xlsx workbook")

@@ -24,7 +24,7 @@ neighbouring points may still be out of order by up to g × |objective|; such pa
 feasible region contains the tighter point's plan); it is reported, not hidden (`monotone`).
 
 Re-solving: the Pyomo model is built once and only the budget row's bound changes between
-points; each `supplyopt.solve.solve` call compiles it to arrays and passes them to HiGHS in one
+points; each `supplyopt.solve.highs.solve` call compiles it to arrays and passes them to HiGHS in one
 call (about a second per 500k columns, small beside HiGHS's own time).
 """
 
@@ -39,10 +39,10 @@ from typing import Any
 import pandas as pd
 import pyomo.environ as pyo
 
-from supplyopt.instance import Instance
+from supplyopt.inputs.instance import Instance
 from supplyopt.model import build_model
-from supplyopt.solve import INFEASIBLE, SolveOptions, require_plan, solve
-from supplyopt.stress import Design, write_summary_sheet, write_table_sheet
+from supplyopt.solve.highs import INFEASIBLE, SolveOptions, require_plan, solve
+from supplyopt.studies.stress import Design, write_summary_sheet, write_table_sheet
 
 __all__ = ["FrontierPoint", "FrontierResult", "frontier", "write_frontier_workbook"]
 

@@ -7,7 +7,7 @@ import time
 
 from rich.console import Console
 
-from supplyopt.solve import LineLog
+from supplyopt.solve.highs import LineLog
 
 # A HiGHS MIP progress row ends with: BestBound BestSol Gap ... Time
 _MIP_ROW = re.compile(r"^\s*\S?\s+\d+\s+\d+\s+\d+\s+[\d.]+%\s+(\S+)\s+(\S+)\s+(\S+)\s+.*?(\d+\.\d+)s\s*$")

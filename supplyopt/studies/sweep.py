@@ -36,7 +36,7 @@ import numpy as np
 import pandas as pd
 
 from supplyopt.errors import InfeasibleError, InputError, SolverError, SupplyoptError
-from supplyopt.scenarios import BASE, resolve_scenarios, uncertain_parameters
+from supplyopt.inputs.scenarios import BASE, resolve_scenarios, uncertain_parameters
 
 OK_STATUSES = ("optimal", "feasible (not proven optimal)")
 
@@ -104,7 +104,7 @@ def pack_instance(inst) -> tuple:
 
 
 def unpack_instance(packed: tuple):
-    from supplyopt.instance import Instance
+    from supplyopt.inputs.instance import Instance
 
     tables, settings, source, meta = packed
     return Instance(MappingProxyType(dict(tables)), MappingProxyType(dict(settings)), source, MappingProxyType(dict(meta)))
@@ -121,10 +121,10 @@ def _message(exc: BaseException) -> str:
 def run_task(packed_inst: tuple, task: Task, options: TaskOptions = TaskOptions()) -> dict[str, Any]:
     """Apply the task's scenario and sample, solve, and return its row (never raises a
     SupplyoptError: input errors, infeasibility and solver errors become the row's status)."""
-    from supplyopt.compare import input_schema_id
-    from supplyopt.pipeline import provenance, run_solve
-    from supplyopt.scenarios import apply_scenario, sample_instance
-    from supplyopt.solve import SolveOptions
+    from supplyopt.inputs.scenarios import apply_scenario, sample_instance
+    from supplyopt.solve.highs import SolveOptions
+    from supplyopt.studies.compare import input_schema_id
+    from supplyopt.studies.pipeline import provenance, run_solve
 
     start = time.perf_counter()
     row: dict[str, Any] = {
@@ -450,7 +450,7 @@ def write_sweep_workbook(
 def _build(sweep: SweepResult, out: Path, extra: dict) -> None:
     from openpyxl import Workbook
 
-    from supplyopt.compare import bar_chart, write_frame, write_summary_sheet
+    from supplyopt.studies.compare import bar_chart, write_frame, write_summary_sheet
 
     rows = sweep.rows
     statuses = pd.Series([r.get("status") for r in rows]).value_counts()

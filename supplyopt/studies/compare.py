@@ -344,7 +344,7 @@ def export_table(names: list[str], results: list[Results], by_commodity: bool = 
 
 
 # ---------------------------------------------------------------------------------------------
-# Workbook helpers (shared with supplyopt.sweep)
+# Workbook helpers (shared with supplyopt.studies.sweep)
 # ---------------------------------------------------------------------------------------------
 
 HEADER_FILL = "1F4E78"

@@ -18,8 +18,8 @@ from typing import Any
 
 import pandas as pd
 
-from supplyopt.coerce import ROW_COLUMN, CellError, RawTable, coerce_cell, coerce_table, to_frame
 from supplyopt.errors import InputError, Problem, suggest
+from supplyopt.inputs.coerce import ROW_COLUMN, CellError, RawTable, coerce_cell, coerce_table, to_frame
 from supplyopt.schema import SETTINGS, SETTINGS_BY_NAME, TABLES, TABLES_BY_NAME, Column
 
 YIELD_TOLERANCE = 1e-9
@@ -83,12 +83,12 @@ def build_instance(raw_tables: Mapping[str, RawTable], source: str = "") -> Inst
     missing = {t.name for t in TABLES if t.name not in raw_tables}
     # a missing sheet is reported once: not again as "no rows" by the table checks
     problems += [p for p in check_tables(frames) if not (p.sheet in missing and p.row is None)]
-    from supplyopt.scenarios import check_scenarios  # here: scenarios.py imports this module
+    from supplyopt.inputs.scenarios import check_scenarios  # here: scenarios.py imports this module
 
     problems += check_scenarios(frames)
     if not problems:
         # Network checks need clean references; importing here keeps network.py optional for io.
-        from supplyopt.network import check_network
+        from supplyopt.inputs.network import check_network
 
         inst = _make(frames, settings, source)
         problems += check_network(inst)

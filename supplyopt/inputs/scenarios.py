@@ -38,8 +38,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from supplyopt.coerce import ROW_COLUMN, CellError, coerce_cell, is_blank, normalise_header, to_frame
 from supplyopt.errors import InputError, Problem, suggest
+from supplyopt.inputs.coerce import ROW_COLUMN, CellError, coerce_cell, is_blank, normalise_header, to_frame
 from supplyopt.schema import DISTRIBUTIONS, SETTINGS_BY_NAME, TABLES_BY_NAME, Column, Table
 
 BASE = "base"
@@ -186,8 +186,8 @@ def apply_scenario(inst, name: str):
 
 def apply_overrides(inst, overrides: list[Override], **meta: Any):
     """A new Instance with `overrides` applied in order, re-checked; `meta` goes to its metadata."""
-    from supplyopt.instance import check_tables, parse_settings
-    from supplyopt.network import check_network
+    from supplyopt.inputs.instance import check_tables, parse_settings
+    from supplyopt.inputs.network import check_network
 
     changed, problems, touched = _apply(inst.tables, overrides)
     if problems:

@@ -1,0 +1,1 @@
+"""Input tables: cells → typed tables, cross-table checks, the network, scenarios."""

@@ -1,0 +1,1 @@
+"""The solve layer: compile the Pyomo model to arrays, hand it to HiGHS, progress."""

@@ -1,0 +1,1 @@
+"""Studies built from runs of the pipeline: solve, diagnose, explain, stress, frontier, sweep, compare."""

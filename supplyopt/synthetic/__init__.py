@@ -1,0 +1,1 @@
+"""Seeded synthetic instances for tests and benchmarks."""
