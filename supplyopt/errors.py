@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -25,12 +26,22 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        where = self.sheet
+        where = printable(self.sheet)
         if self.row is not None:
             where += f" row {self.row}"
         if self.column:
-            where += f", column '{self.column}'"
-        return f"{where}: {self.message}"
+            where += f", column '{printable(self.column)}'"
+        return f"{where}: {printable(self.message)}"
+
+
+# C0 and C1 control characters other than newline: an ESC from a cell would otherwise reach the
+# planner's terminal as a live escape sequence (colours, cursor moves, a changed window title).
+_CONTROL = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f]")
+
+
+def printable(text: object) -> str:
+    """`text` with control characters shown as escapes (\\x1b), safe to print to a terminal."""
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", str(text))
 
 
 class SupplyoptError(Exception):

@@ -8,9 +8,12 @@ openpyxl parses the XML with defusedxml when it is installed, which it is here.
 from __future__ import annotations
 
 import csv
+import os
+import re
+import stat
 import zipfile
 import zlib
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 import openpyxl
 
@@ -38,6 +41,7 @@ def read_raw_tables(path: str | Path) -> dict[str, RawTable]:
     if not p.exists():
         raise InputError([Problem(str(p), None, None, "file or folder not found")])
     try:
+        refuse_special_file(p)
         if p.is_dir():
             return read_csv_folder(p)
         if p.suffix.lower() in EXCEL_SUFFIXES:
@@ -47,6 +51,21 @@ def read_raw_tables(path: str | Path) -> dict[str, RawTable]:
     if p.suffix.lower() == ".xls":
         raise InputError([Problem(p.name, None, None, "old .xls format is not supported: save the workbook as .xlsx")])
     raise InputError([Problem(p.name, None, None, "not an input: give an .xlsx workbook or a folder of CSV files")])
+
+
+def refuse_special_file(p: Path) -> None:
+    """InputError for a path that is neither a regular file nor a folder (a FIFO, socket or device):
+    reading one would block for ever or read a device, so it is refused before it is opened."""
+    mode = os.stat(p).st_mode
+    if not (stat.S_ISREG(mode) or stat.S_ISDIR(mode)):
+        raise InputError([Problem(p.name, None, None, "not a regular file (a pipe, socket or device): give an .xlsx workbook or a folder of CSV files")])
+
+
+def check_workbook_file(p: Path) -> None:
+    """The checks every workbook gets before it is parsed, inputs and results alike: a regular file,
+    a real zip, no zip bomb, no XML entity declarations. InputError otherwise."""
+    refuse_special_file(p)
+    _check_zip(p)
 
 
 def _canonical_sheet(name: str) -> str | None:
@@ -156,8 +175,87 @@ def _defused(exc: BaseException | None) -> BaseException | None:
     return None
 
 
+# A cell holding a formula: <c r="B7" ...><f>A7*2</f><v>14</v></c>. Without a <v> (or with an empty
+# one, as openpyxl writes) it has no saved value, which is read as blank: for a capacity, unlimited.
+_FORMULA_CELL = re.compile(rb"<c\b([^>]*)(?<!/)>((?:(?!</c>).)*?<f\b(?:(?!</c>).)*?)</c>", re.S)
+_CELL_REF = re.compile(rb'\br="([A-Z]{1,3})([0-9]+)"')
+_SAVED_VALUE = re.compile(rb"<v>[^<]+</v>")
+
+
+def _sheet_parts(z: zipfile.ZipFile) -> dict[str, str]:
+    """Sheet title → its XML part name, from workbook.xml and its relationships."""
+    from defusedxml import ElementTree
+
+    ns_main = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+    ns_rel = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+    try:
+        book = ElementTree.fromstring(z.read("xl/workbook.xml"))
+        rels = ElementTree.fromstring(z.read("xl/_rels/workbook.xml.rels"))
+    except (KeyError, ElementTree.ParseError):
+        return {}  # unusual layout: openpyxl's own parse reports what is wrong
+    targets = {r.get("Id"): r.get("Target", "") for r in rels}
+    parts = {}
+    for sheet in book.iter(f"{ns_main}sheet"):
+        target = targets.get(sheet.get(f"{ns_rel}id"), "")
+        parts[sheet.get("name", "")] = target.lstrip("/") if target.startswith("/") else str(PurePosixPath("xl") / target)
+    return parts
+
+
+def formulas_without_values(p: Path) -> dict[str, list[tuple[int, str]]]:
+    """Per sheet title, the (row, column letter) of every formula cell saved without a value."""
+    found: dict[str, list[tuple[int, str]]] = {}
+    with zipfile.ZipFile(p) as z:
+        for title, part in _sheet_parts(z).items():
+            try:
+                xml = z.read(part)
+            except KeyError:
+                continue
+            if b"<f" not in xml:
+                continue  # the usual case: no formulas at all
+            for cell in _FORMULA_CELL.finditer(xml):
+                if _SAVED_VALUE.search(cell.group(2)):
+                    continue
+                ref = _CELL_REF.search(cell.group(1))
+                if ref:
+                    found.setdefault(title, []).append((int(ref.group(2)), ref.group(1).decode()))
+    return found
+
+
+def _column_letter(index: int) -> str:
+    letters = ""
+    index += 1
+    while index:
+        index, rem = divmod(index - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
+def _unsaved_formula_problems(p: Path, tables: dict[str, RawTable], titles: dict[str, str]) -> list[Problem]:
+    """A problem at every cell of a table column that holds a formula with no saved value."""
+    problems = []
+    for title, cells in formulas_without_values(p).items():
+        table = titles.get(title)
+        if table is None or table not in tables:
+            continue  # README, Sources and notes sheets are not read
+        header = {_column_letter(i): name for i, name in enumerate(tables[table].header)}
+        for row, letter in cells:
+            column = header.get(letter)
+            if row == 1 or not column:
+                continue  # header row or an unnamed column: not read either
+            problems.append(
+                Problem(
+                    table,
+                    row,
+                    column,
+                    "holds a formula with no saved value (the program that wrote the file did not calculate it), "
+                    "so it would be read as blank; open and save the workbook in Excel or LibreOffice, or type the value",
+                )
+            )
+    return problems
+
+
 def read_workbook(p: Path) -> dict[str, RawTable]:
-    _check_zip(p)
+    check_workbook_file(p)
     try:
         # keep_vba=False: macros are never loaded, let alone run.
         wb = openpyxl.load_workbook(p, read_only=True, data_only=True, keep_links=False)
@@ -171,6 +269,7 @@ def read_workbook(p: Path) -> dict[str, RawTable]:
         ) from None
     tables: dict[str, RawTable] = {}
     problems: list[Problem] = []
+    titles: dict[str, str] = {}  # sheet title → table it was read as
     title = ""
     try:
         for ws in wb.worksheets:
@@ -196,6 +295,7 @@ def read_workbook(p: Path) -> dict[str, RawTable]:
                     body.append(list(r))
                     numbers.append(number)
             tables[table] = RawTable(table, header, body, numbers)
+            titles[ws.title] = table
     except Exception as exc:  # sheets are parsed lazily: a damaged sheet fails here, not in load_workbook
         if _defused(exc):
             raise InputError([Problem(p.name, None, None, _DTD_MESSAGE.format(part=f"sheet {title}", what="declares XML entities"))]) from None
@@ -204,6 +304,7 @@ def read_workbook(p: Path) -> dict[str, RawTable]:
         ) from None
     finally:
         wb.close()
+    problems += _unsaved_formula_problems(p, tables, titles)
     if problems:
         raise InputError(problems)
     return tables
