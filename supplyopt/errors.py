@@ -5,7 +5,7 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 # Exit codes (documented in the README).
 EXIT_OK = 0
@@ -24,6 +24,9 @@ class Problem:
     row: int | None  # spreadsheet row number (header is row 1), None for sheet-level problems
     column: str | None
     message: str
+    # A root cause: the table this problem leaves unread (a missing or misnamed sheet, a header row
+    # that is not in row 1). Problems that mention that table follow from it and are folded under it.
+    cause_of: str | None = field(default=None, compare=False)
 
     def __str__(self) -> str:
         where = printable(self.sheet)
@@ -56,16 +59,57 @@ class InputError(SupplyoptError):
     exit_code = EXIT_INPUT
 
     def __init__(self, problems: Iterable[Problem] | str):
-        if isinstance(problems, str):
-            problems = [Problem("input", None, None, problems)]
-        self.problems: list[Problem] = sorted(set(problems), key=_problem_order)
+        problems = [Problem("input", None, None, problems)] if isinstance(problems, str) else list(problems)
+        unique = {p: p for p in problems}  # equal problems once; a root-cause mark wins
+        unique.update({p: p for p in problems if p.cause_of})
+        self.groups: list[tuple[Problem, list[Problem]]] = _grouped(sorted(unique.values(), key=_problem_order))
+        # Root causes first, each followed by what follows from it; then the rest in sheet order.
+        self.problems: list[Problem] = [p for root, follows in self.groups for p in (root, *follows)]
         n = len(self.problems)
         head = f"{n} problem{'s' if n != 1 else ''} in the input"
-        super().__init__(head + ":\n" + "\n".join(f"  - {p}" for p in self.problems))
+        super().__init__(head + ":\n" + "\n".join(self.lines()))
+
+    def lines(self, follow_limit: int | None = None) -> list[str]:
+        """The problems as text lines, root causes first with what follows from each indented under
+        it (at most `follow_limit` of those shown, with a count of the rest)."""
+        return _lines(self.groups, follow_limit)
 
 
 def _problem_order(p: Problem) -> tuple:
     return (p.sheet, p.row if p.row is not None else -1, p.column or "", p.message)
+
+
+def _grouped(problems: list[Problem]) -> list[tuple[Problem, list[Problem]]]:
+    """(root cause, the problems that follow from it) first, then (problem, []) for the rest.
+
+    A problem follows from a root cause when it sits on the unread table's sheet, or names that
+    table in its message ("'GWADAR' is not in Ports"), once the table cannot be read."""
+    roots = [p for p in problems if p.cause_of]
+    first_root: dict[str, Problem] = {}
+    for r in roots:
+        first_root.setdefault(r.cause_of, r)
+    follows: dict[Problem, list[Problem]] = {r: [] for r in roots}
+    rest = []
+    for p in problems:
+        if p.cause_of:
+            continue
+        owner = next((r for t, r in first_root.items() if p.sheet == t or re.search(rf"\b{re.escape(t)}\b", p.message)), None)
+        (follows[owner] if owner else rest).append(p)
+    return [(r, follows[r]) for r in roots] + [(p, []) for p in rest]
+
+
+def _lines(groups: list[tuple[Problem, list[Problem]]], follow_limit: int | None = None) -> list[str]:
+    lines = []
+    for root, follows in groups:
+        lines.append(f"  - {root}")
+        if follows:
+            n = len(follows)
+            lines.append(f"      {n} problem{'s' if n != 1 else ''} below follow from it:")
+            shown = follows if follow_limit is None else follows[:follow_limit]
+            lines += [f"      · {p}" for p in shown]
+            if len(shown) < n:
+                lines.append(f"      · ... and {n - len(shown)} more of the same cause")
+    return lines
 
 
 class InfeasibleError(SupplyoptError):

@@ -177,13 +177,16 @@ def coerce_table(raw: RawTable, table: Table) -> tuple[pd.DataFrame, list[Proble
             problems.append(Problem(raw.sheet, 1, name, "column appears twice in the header row"))
             continue
         positions[name] = i
+    shifted = _header_below(raw, table, positions)
+    if shifted:
+        return to_frame([], table), [shifted]
     unknown = [h for h in header if h and h not in table.column_names]
     suggested: set[str] = set()
     for col in table.columns:
         if col.name not in positions and col.required:
             close = [h for h in unknown if _looks_renamed(h, col.name)] or difflib.get_close_matches(col.name, unknown, n=1, cutoff=0.6)
             hint = f" (did you mean '{_shown(raw, close[0])}'? Rename that header to '{col.name}')" if close else ""
-            problems.append(Problem(raw.sheet, 1, col.name, "required column is missing" + hint))
+            problems.append(Problem(raw.sheet, 1, col.name, "required column is missing" + hint, cause_of=table.name))
             suggested.update(close[:1])
     problems += _renamed_optional_columns(raw, table, positions, [h for h in unknown if h not in suggested])
     records: list[dict[str, Any]] = []
@@ -208,6 +211,26 @@ def coerce_table(raw: RawTable, table: Table) -> tuple[pd.DataFrame, list[Proble
     return to_frame(records, table), problems
 
 
+def _header_below(raw: RawTable, table: Table, positions: dict[str, int]) -> Problem | None:
+    """One problem when row 1 is not the header but a row below it is (a title row above the
+    column names): the sheet cannot be read, and every other problem about it follows from that."""
+    required = [c.name for c in table.columns if c.required]
+    if not required or all(name in positions for name in required):
+        return None
+    for cells, row_no in zip(raw.rows[:10], raw.row_numbers[:10]):
+        names = {str(v).strip() for v in cells if not is_blank(v)}
+        if sum(name in names for name in required) > len(required) / 2:
+            return Problem(
+                raw.sheet,
+                1,
+                None,
+                f"the column names are in row {row_no}, not row 1: delete the row(s) above them "
+                f"(row 1 must hold the column names; this sheet cannot be read until then)",
+                cause_of=table.name,
+            )
+    return None
+
+
 def _headerless(raw: RawTable, table: Table) -> list[Problem]:
     """An empty optional sheet is the same as no sheet; otherwise row 1 must name the columns."""
     has_data = any(not is_blank(v) for cells in raw.rows for v in cells)
@@ -215,7 +238,7 @@ def _headerless(raw: RawTable, table: Table) -> list[Problem]:
         return []
     names = ", ".join(c.name for c in table.columns if c.required)
     what = "the sheet is empty" if not has_data else "the header row is blank"
-    return [Problem(raw.sheet, 1, None, f"{what}: row 1 must hold the column names (required: {names})")]
+    return [Problem(raw.sheet, 1, None, f"{what}: row 1 must hold the column names (required: {names})", cause_of=table.name)]
 
 
 def _renamed_optional_columns(raw: RawTable, table: Table, positions: dict[str, int], unknown: list[str]) -> list[Problem]:

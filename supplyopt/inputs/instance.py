@@ -83,6 +83,7 @@ def build_instance(raw_tables: Mapping[str, RawTable], source: str = "") -> Inst
     missing = {t.name for t in TABLES if t.name not in raw_tables}
     # a missing sheet is reported once: not again as "no rows" by the table checks
     problems += [p for p in check_tables(frames) if not (p.sheet in missing and p.row is None)]
+    problems += _empty_required(frames, missing | {p.cause_of for p in problems if p.cause_of})
     from supplyopt.inputs.scenarios import check_scenarios  # here: scenarios.py imports this module
 
     problems += check_scenarios(frames)
@@ -113,10 +114,22 @@ def _missing_sheets(raw_tables: Mapping[str, RawTable]) -> list[Problem]:
         sheet = claimed.get(t.name)
         if t.required:
             hint = f": is sheet '{sheet}' meant to be it? Rename it to '{t.name}'" if sheet else ""
-            problems.append(Problem(t.name, None, None, "required sheet is missing" + hint))
+            problems.append(Problem(t.name, None, None, "required sheet is missing" + hint, cause_of=t.name))
         elif sheet:
-            problems.append(Problem(sheet, None, None, f"sheet name not recognised, so it would be ignored: did you mean '{t.name}'? Rename the sheet"))
+            problems.append(
+                Problem(sheet, None, None, f"sheet name not recognised, so it would be ignored: did you mean '{t.name}'? Rename the sheet", cause_of=t.name)
+            )
     return problems
+
+
+def _empty_required(frames: Mapping[str, pd.DataFrame], skip: set[str]) -> list[Problem]:
+    """Every required table that is present but has no rows (a blank template lists them all);
+    `skip`: tables already reported missing or unreadable."""
+    return [
+        Problem(t.name, None, None, "required table has no rows: fill in at least one row", cause_of=t.name)
+        for t in TABLES
+        if t.required and t.name not in skip and t.name != "Periods" and not len(frames[t.name])
+    ]
 
 
 def _sheet_key(name: str) -> str:
@@ -239,8 +252,8 @@ def _check_min_max(frames: Mapping[str, pd.DataFrame]) -> list[Problem]:
 def _check_periods(periods: pd.DataFrame) -> list[Problem]:
     problems = []
     recs = _rows(periods)
-    if not recs and True:
-        problems.append(Problem("Periods", None, None, "at least one period is needed"))
+    if not recs:
+        problems.append(Problem("Periods", None, None, "at least one period is needed", cause_of="Periods"))
     for prev, cur in zip(recs, recs[1:]):
         if None in (prev["start_year"], cur["start_year"], prev["length_years"]):
             continue
