@@ -149,6 +149,7 @@ def model_size(records: Records) -> dict[str, int]:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Command line: write a synthetic instance and/or print its model size."""
     ap = argparse.ArgumentParser(prog="python -m supplyopt.synthetic.generate", description="Write a synthetic supplyopt instance.")
     ap.add_argument("size", choices=list(SIZES), type=str.upper)
     ap.add_argument("--seed", type=int, default=0)

@@ -46,11 +46,13 @@ MARKETS = (
 
 
 def coast_lat(lon: float | np.ndarray) -> float | np.ndarray:
+    """Latitude of the coast at `lon` (linear between the COAST points)."""
     xs, ys = zip(*COAST)
     return np.interp(lon, xs, ys)
 
 
 def haversine_km(lat1, lon1, lat2, lon2):
+    """Great-circle distance in km between (lat1, lon1) and (lat2, lon2), in degrees."""
     p1, p2 = np.radians(lat1), np.radians(lat2)
     dphi, dlmb = p2 - p1, np.radians(np.asarray(lon2) - np.asarray(lon1))
     a = np.sin(dphi / 2) ** 2 + np.cos(p1) * np.cos(p2) * np.sin(dlmb / 2) ** 2
@@ -90,6 +92,7 @@ class NodeBuilder:
 
 
 def round_to(x: float, step: float) -> float:
+    """x rounded to a multiple of `step`, at least one step."""
     return float(max(step, round(x / step) * step))
 
 
