@@ -24,6 +24,7 @@ from supplyopt.errors import SolverError
 from supplyopt.solve.compile import NonlinearModelError, compile_model
 from supplyopt.solve.fixed_lp import solve_fixed_lp
 from supplyopt.solve.highs_run import interruptible, load_columns, objective_sense, pass_to_highs, run_highs
+from supplyopt.solve.pyomo_internals import persistent_highs_model
 from supplyopt.solve.report import (
     ERROR,
     FEASIBLE,
@@ -78,7 +79,7 @@ def _solve_persistent(m: pyo.ConcreteModel, options: SolveOptions) -> SolveRepor
         solver_options["threads"] = int(options.threads)
     tee = [options.log] if options.log is not None else False
     start = time.perf_counter()
-    with interruptible(lambda: getattr(opt, "_solver_model", None)) as interrupted:
+    with interruptible(lambda: persistent_highs_model(opt)) as interrupted:
         try:
             res = opt.solve(
                 m,
