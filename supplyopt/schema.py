@@ -23,7 +23,6 @@ MODES = ("road", "rail", "pipeline", "sea")
 COMMODITY_KINDS = ("ore", "concentrate", "refined", "other")
 ELEMENT_TYPES = ("corridor", "port", "refinery", "mine")
 UPGRADE_TYPES = ("corridor", "port")
-RISK_NODE_KINDS = NODE_KINDS
 OPERATIONS = ("set", "scale", "add")
 
 

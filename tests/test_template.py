@@ -322,9 +322,9 @@ def test_libreoffice_round_trip(tmp_path):
 
 
 def test_long_choice_lists_go_to_a_hidden_sheet(tmp_path, monkeypatch):
-    import supplyopt.io.template as template
+    import supplyopt.io.template_sheets as template_sheets
 
-    monkeypatch.setattr(template, "_MAX_INLINE_LIST", 10)
+    monkeypatch.setattr(template_sheets, "MAX_INLINE_LIST", 10)
     path = write_template(tmp_path / "t.xlsx", small_records())
     wb = openpyxl.load_workbook(path)
     assert wb.sheetnames[-1] == "Lists" and wb["Lists"].sheet_state == "hidden"

@@ -20,6 +20,7 @@ import pandas as pd
 
 from supplyopt.errors import InputError, Problem, suggest
 from supplyopt.inputs.coerce import ROW_COLUMN, CellError, RawTable, coerce_cell, coerce_table, to_frame
+from supplyopt.inputs.scenario_check import check_scenarios
 from supplyopt.schema import SETTINGS, SETTINGS_BY_NAME, TABLES, TABLES_BY_NAME, Column
 
 YIELD_TOLERANCE = 1e-9
@@ -84,8 +85,6 @@ def build_instance(raw_tables: Mapping[str, RawTable], source: str = "") -> Inst
     # a missing sheet is reported once: not again as "no rows" by the table checks
     problems += [p for p in check_tables(frames) if not (p.sheet in missing and p.row is None)]
     problems += _empty_required(frames, missing | {p.cause_of for p in problems if p.cause_of})
-    from supplyopt.inputs.scenarios import check_scenarios  # here: scenarios.py imports this module
-
     problems += check_scenarios(frames)
     if not problems:
         # Network checks need clean references; importing here keeps network.py optional for io.

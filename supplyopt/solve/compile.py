@@ -5,7 +5,8 @@ model, in declaration order); row i is `form.rows[i]` (every active constraint).
 as `MatrixConstraint` (the big, regular ones: see model/flows.py) are copied as arrays; the
 others go through Pyomo's linear-expression walker. Only linear models are accepted.
 
-This module never talks to HiGHS (solve.py does); it only knows Pyomo and numpy.
+This module never talks to HiGHS (highs.py does); it only knows Pyomo and numpy, and reads
+Pyomo's private slots only through `pyomo_internals`.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from pyomo.core.base.matrix_constraint import MatrixConstraint
 from pyomo.repn.linear import LinearRepnVisitor
 
 from supplyopt.model.arrays import columns_of
+from supplyopt.solve.pyomo_internals import column_domains, column_own_bounds, fixed_column_values, matrix_arrays
 
 INF = math.inf
 
@@ -174,7 +176,7 @@ def _column_bounds(columns: list) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     Read from the variables' slots in a few passes with one domain lookup per distinct domain
     (VarData.bounds per variable costs 0.7 µs; at 2M columns that is most of the compile)."""
     n = len(columns)
-    domains = [v._domain for v in columns]
+    domains = column_domains(columns)
     code_of: dict[int, int] = {}
     codes = np.fromiter((code_of.setdefault(id(dom), len(code_of)) for dom in domains), dtype=np.int64, count=n)
     info = {}  # domain code → (integer, lower, upper)
@@ -185,14 +187,13 @@ def _column_bounds(columns: list) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
             info[k] = (step == 1, -INF if dlb is None else dlb, INF if dub is None else dub)
     table = np.array([info[k] for k in range(len(info))], dtype=float).reshape(-1, 3)
     integer, lower, upper = table[codes, 0].astype(bool), table[codes, 1], table[codes, 2]
-    for j, (lb, ub) in enumerate(zip([v._lb for v in columns], [v._ub for v in columns])):
+    for j, (lb, ub) in enumerate(zip(*column_own_bounds(columns))):
         if lb is not None or ub is not None:  # own bounds (numbers, or Params and expressions)
             own_lb, own_ub = columns[j].bounds
             lower[j] = -INF if own_lb is None else own_lb
             upper[j] = INF if own_ub is None else own_ub
-    for j, v in enumerate(columns):
-        if v._fixed:
-            lower[j] = upper[j] = v._value
+    for j, value in fixed_column_values(columns):
+        lower[j] = upper[j] = value
     return lower, upper, integer
 
 
@@ -240,14 +241,15 @@ class _Rows:
 
     def add_matrix(self, comp: MatrixConstraint) -> None:
         self._flush()
-        xcol = self.cols.positions(comp._x)
-        indptr = np.asarray(comp._A_indptr, dtype=np.int64)
+        x, a_indptr, a_indices, a_data, lower, upper = matrix_arrays(comp)
+        xcol = self.cols.positions(x)
+        indptr = np.asarray(a_indptr, dtype=np.int64)
         self.blocks.append(comp)  # its rows, in order (see MatrixForm.rows)
-        self.lower.extend(-INF if x is None else x for x in comp._lower)
-        self.upper.extend(INF if x is None else x for x in comp._upper)
+        self.lower.extend(-INF if b is None else b for b in lower)
+        self.upper.extend(INF if b is None else b for b in upper)
         self.counts.append(np.diff(indptr))
-        self.index.append(xcol[np.asarray(comp._A_indices, dtype=np.int64)])
-        self.value.append(np.asarray(comp._A_data, dtype=float))
+        self.index.append(xcol[np.asarray(a_indices, dtype=np.int64)])
+        self.value.append(np.asarray(a_data, dtype=float))
 
     def _flush(self) -> None:
         if self._pending_cnt:

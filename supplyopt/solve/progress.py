@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
+import io
 import re
 import time
 
 from rich.console import Console
-
-from supplyopt.solve.highs import LineLog
 
 # A HiGHS MIP progress row ends with: BestBound BestSol Gap ... Time
 _MIP_ROW = re.compile(r"^\s*\S?\s+\d+\s+\d+\s+\d+\s+[\d.]+%\s+(\S+)\s+(\S+)\s+(\S+)\s+.*?(\d+\.\d+)s\s*$")
@@ -57,3 +56,21 @@ class SolveProgress:
 
     def log_sink(self) -> LineLog:
         return LineLog(self._on_log_line)
+
+
+class LineLog(io.TextIOBase):
+    """File-like sink that hands each complete HiGHS log line to a callback (for progress)."""
+
+    def __init__(self, callback):
+        self._buf = ""
+        self._cb = callback
+
+    def write(self, s: str) -> int:
+        self._buf += s
+        while "\n" in self._buf:
+            line, self._buf = self._buf.split("\n", 1)
+            self._cb(line)
+        return len(s)
+
+    def flush(self) -> None:
+        pass
