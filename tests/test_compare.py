@@ -21,10 +21,11 @@ from instances import refine_or_export
 from supplyopt.cli import app
 from supplyopt.errors import InputError
 from supplyopt.inputs.scenarios import apply_scenario
+from supplyopt.io.compare_workbook import write_comparison_workbook
 from supplyopt.io.memory import instance_from_records
 from supplyopt.results import Results
 from supplyopt.solve.highs import SolveOptions
-from supplyopt.studies.compare import compare_results, input_schema_id, load_results, write_comparison_workbook
+from supplyopt.studies.compare import compare_results, load_results
 from supplyopt.studies.pipeline import provenance, run_solve
 
 SCENARIOS = [
@@ -46,7 +47,6 @@ def three() -> list[tuple[str, Results]]:
     for name in ("base", "CU_LOW", "PRICEY"):
         s = apply_scenario(inst, name)
         meta = provenance(s, SolveOptions(), scenario=name, overrides=s.metadata["scenario_overrides"] or None)
-        meta["input_schema"] = input_schema_id()
         out.append((name, run_solve(s, metadata=meta).results))
     return out
 

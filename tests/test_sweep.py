@@ -19,16 +19,9 @@ from typer.testing import CliRunner
 from instances import refine_or_export
 from supplyopt.cli import app
 from supplyopt.io.memory import instance_from_records
-from supplyopt.studies.sweep import (
-    Task,
-    TaskOptions,
-    make_tasks,
-    npv_histogram,
-    run_sweep,
-    site_frequency,
-    sweep_table,
-    write_sweep_workbook,
-)
+from supplyopt.io.sweep_workbook import write_sweep_workbook
+from supplyopt.studies.sweep import Task, TaskOptions, make_tasks, run_sweep
+from supplyopt.studies.sweep_tables import npv_histogram, site_frequency, sweep_table
 
 N_CAPEX = 20
 KEYS = ("label", "scenario", "sample", "status", "npv_usd", "objective_value", "sites", "modules", "upgrades", "risk_exposure_total", "draws", "error")

@@ -15,8 +15,8 @@ Results that cannot be compared with the base are flagged, not mixed: a solve th
 sheet with the reason and left out of every other table. `allow_unfinished=True` keeps plans
 that are not proven optimal (they stay flagged).
 
-`write_comparison_workbook` writes Summary, KPIs, Decisions, Flows, Exports, ExportsByPort,
-Flagged and charts (NPV by scenario, exports by port by scenario) atomically.
+`supplyopt.io.compare_workbook.write_comparison_workbook` writes Summary, KPIs, Decisions, Flows,
+Exports, ExportsByPort, Flagged and charts (NPV by scenario, exports by port by scenario).
 `load_results(paths)` reads results workbooks (files, or every results workbook in a folder).
 """
 
@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import math
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -32,8 +32,6 @@ from typing import Any
 import pandas as pd
 
 from supplyopt.errors import InputError, Problem
-from supplyopt.io.sheets import plain_value as _plain
-from supplyopt.io.sheets import write_frame as _write_frame
 from supplyopt.results import Results
 
 OPTIMAL = "optimal"
@@ -55,13 +53,6 @@ KPIS: tuple[tuple[str, str, str], ...] = (
     ("status", "Solve status", ""),
     ("gap", "MIP gap", "share"),
 )
-
-
-def input_schema_id() -> str:
-    """Short fingerprint of the input schema (see supplyopt.schema.schema_fingerprint)."""
-    from supplyopt.schema import schema_fingerprint
-
-    return schema_fingerprint()
 
 
 @dataclass
@@ -341,146 +332,3 @@ def export_table(names: list[str], results: list[Results], by_commodity: bool = 
     merged[names] = merged[names].astype(float).fillna(0.0)
     merged = merged.sort_values(keys, kind="stable").reset_index(drop=True)
     return _diff_columns(merged, names, percent=True)
-
-
-# ---------------------------------------------------------------------------------------------
-# Workbook helpers (shared with supplyopt.studies.sweep)
-# ---------------------------------------------------------------------------------------------
-
-HEADER_FILL = "1F4E78"
-
-
-def number_format(column: str) -> str | None:
-    c = column.lower()
-    if c.endswith("%") or "share" in c or c in ("gap",) or "utilisation" in c:
-        return "0.0%"
-    if "usd" in c or "npv" in c or "t_per_yr" in c or "exposure" in c or " − " in c:
-        return "#,##0"
-    return None
-
-
-def write_frame(ws, df: pd.DataFrame, start_row: int = 1, formats: dict[str, str | None] | None = None) -> None:
-    """`df` at `start_row` with the comparison's number formats (see io.sheets.write_frame)."""
-    _write_frame(ws, df, start_row, formats, default_format=number_format)
-
-
-def bar_chart(ws, title: str, y_title: str, data_ref: tuple[int, int, int, int], cats_ref: tuple[int, int, int], anchor: str, horizontal: bool = False):
-    """A clustered bar chart of columns min_col..max_col (rows min_row..max_row, header first)."""
-    from openpyxl.chart import BarChart, Reference
-
-    min_col, min_row, max_col, max_row = data_ref
-    ch = BarChart()
-    ch.type = "bar" if horizontal else "col"
-    ch.grouping = "clustered"
-    ch.title = title
-    ch.y_axis.title = y_title
-    ch.y_axis.number_format = "#,##0"
-    ch.x_axis.delete = False
-    ch.y_axis.delete = False
-    ch.x_axis.tickLblPos = "low"  # category names below the plot, clear of negative bars
-    ch.add_data(Reference(ws, min_col=min_col, min_row=min_row, max_col=max_col, max_row=max_row), titles_from_data=True)
-    ch.set_categories(Reference(ws, min_col=cats_ref[0], min_row=cats_ref[1], max_row=cats_ref[2]))
-    n = max_row - min_row
-    ch.width, ch.height = max(16.0, min(50.0, 4 + 1.2 * n * max(1, max_col - min_col + 1) ** 0.5)), 9.0
-    if max_col == min_col:
-        ch.legend = None
-    ws.add_chart(ch, anchor)
-    # a sheet with a chart prints landscape, one page wide (table and chart together)
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    return ch
-
-
-def write_summary_sheet(ws, title: str, items: Iterable[tuple[str, Any]]) -> None:
-    from openpyxl.styles import Font
-
-    ws.cell(row=1, column=1, value=title).font = Font(bold=True, size=16, color=HEADER_FILL)
-    df = pd.DataFrame(list(items), columns=["item", "value"])
-    write_frame(ws, df, start_row=3)
-    ws.column_dimensions["A"].width = 28
-    ws.column_dimensions["B"].width = max(24, min(100, max((len(str(v)) for v in df["value"]), default=10) + 2))
-
-
-# ---------------------------------------------------------------------------------------------
-# Workbook
-# ---------------------------------------------------------------------------------------------
-
-
-def write_comparison_workbook(c: Comparison, path: str | os.PathLike, *, overwrite: bool = False, protect: Iterable[str | os.PathLike] = ()) -> Path:
-    """Write the comparison workbook atomically; returns its path."""
-    from supplyopt.io.atomic import atomic_write
-
-    return atomic_write(Path(path), lambda tmp: _build(c, tmp), overwrite=overwrite, protect=protect)
-
-
-def _format_kpis(ws, c: Comparison) -> None:
-    """Number formats by row unit (money and tonnes #,##0, shares %) and % columns as %."""
-    unit_format = {"USD": "#,##0", "t/yr": "#,##0", "score·t/yr": "#,##0", "share": "0.00%"}
-    for i, unit in enumerate(c.kpis["unit"], start=2):
-        for j, col in enumerate(c.kpis.columns, start=1):
-            cell = ws.cell(row=i, column=j)
-            if not _num(cell.value):
-                continue
-            cell.number_format = "0.0%" if str(col).endswith("%") else unit_format.get(unit, "General")
-
-
-def _build(c: Comparison, out: Path) -> None:
-    from openpyxl import Workbook
-
-    tonnes = dict.fromkeys(c.names, "#,##0")  # result columns of the t/yr and modules tables
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "Summary"
-    items: list[tuple[str, Any]] = [("base", c.names[0]), ("compared", ", ".join(c.names)), ("flagged (not compared)", len(c.flagged))]
-    items += [("note", n) for n in c.notes]
-    write_summary_sheet(ws, "supplyopt comparison", items)
-    write_frame(ws, c.sources, start_row=len(items) + 6)
-
-    ws = wb.create_sheet("KPIs")
-    write_frame(ws, c.kpis)
-    _format_kpis(ws, c)
-    # chart data: NPV by result, laid out in rows below the table (a chart reads a column)
-    top = len(c.kpis) + 4
-    npv = c.kpis.set_index("kpi").loc["npv_usd"]
-    ws.cell(row=top, column=1, value="result")
-    ws.cell(row=top, column=2, value="NPV (USD)")
-    ws.cell(row=top, column=3, value=f"NPV − {c.names[0]} (USD)")
-    for i, n in enumerate(c.names, start=1):
-        ws.cell(row=top + i, column=1, value=n).data_type = "s"
-        ws.cell(row=top + i, column=2, value=_plain(npv[n])).number_format = "#,##0"
-        diff = 0.0 if i == 1 else npv[f"{n} − {c.names[0]}"]
-        ws.cell(row=top + i, column=3, value=_plain(diff) if _num(diff) else None).number_format = "#,##0"
-    cats = (1, top + 1, top + len(c.names))
-    bar_chart(ws, "NPV by scenario", "USD", (2, top, 2, top + len(c.names)), cats, f"E{top}")
-    if len(c.names) > 1:  # near-equal NPVs look alike on one axis: their differences do not
-        bar_chart(ws, f"NPV difference against {c.names[0]}", "USD", (3, top, 3, top + len(c.names)), cats, f"E{top + 20}")
-
-    ws = wb.create_sheet("Decisions")
-    if len(c.decisions):
-        write_frame(ws, c.decisions, formats=tonnes)
-    else:
-        ws.cell(row=1, column=1, value="No decision differs: every result opens the same sites, installs the same modules and builds the same upgrades.")
-
-    ws = wb.create_sheet("Flows")
-    if len(c.flows):
-        write_frame(ws, c.flows, formats=tonnes)
-    else:
-        ws.cell(row=1, column=1, value="No flow differs between the results.")
-
-    ws = wb.create_sheet("ExportsByPort")
-    write_frame(ws, c.exports_by_port, formats=tonnes)
-    n = len(c.exports_by_port)
-    if n:
-        bar_chart(ws, "Exports by port by scenario (mean t/yr)", "t/yr", (2, 1, 1 + len(c.names), 1 + n), (1, 2, 1 + n), f"A{n + 4}")
-
-    ws = wb.create_sheet("Exports")
-    write_frame(ws, c.exports, formats=tonnes)
-
-    ws = wb.create_sheet("Flagged")
-    if len(c.flagged):
-        write_frame(ws, c.flagged)
-    else:
-        ws.cell(row=1, column=1, value="Every result was compared.")
-    wb.save(out)

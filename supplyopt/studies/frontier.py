@@ -40,9 +40,10 @@ import pandas as pd
 import pyomo.environ as pyo
 
 from supplyopt.inputs.instance import Instance
+from supplyopt.io.study_sheets import add_summary_sheet, add_table_sheet
 from supplyopt.model import build_model
 from supplyopt.solve.highs import INFEASIBLE, SolveOptions, require_plan, solve
-from supplyopt.studies.stress import Design, write_summary_sheet, write_table_sheet
+from supplyopt.studies.stress import Design
 
 __all__ = ["FrontierPoint", "FrontierResult", "frontier", "write_frontier_workbook"]
 
@@ -230,10 +231,8 @@ def write_frontier_workbook(
                 "NPV given up per exposure = (NPV_max − NPV) / (exposure_max − exposure).",
             ),
         ]
-        write_summary_sheet(wb, "Summary", items)
-        ws = write_table_sheet(
-            wb, "Frontier", table, {"exposure_budget": "#,##0", "exposure": "#,##0", "npv_given_up_per_exposure": "#,##0.00", "gap": "0.00%"}
-        )
+        add_summary_sheet(wb, "Summary", items)
+        ws = add_table_sheet(wb, "Frontier", table, {"exposure_budget": "#,##0", "exposure": "#,##0", "npv_given_up_per_exposure": "#,##0.00", "gap": "0.00%"})
         cols = list(table.columns)
         n = len(table)
         if n:

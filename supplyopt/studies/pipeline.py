@@ -1,4 +1,5 @@
-"""The solve pipeline: Instance → model → HiGHS → Results, with stage timings and provenance.
+"""The solve pipeline: Instance → model → HiGHS → Results, with stage timings, provenance and the
+status a planner reads.
 
 Used by the CLI and by scenario sweeps; it reads no files itself (io/ does) and writes none.
 """
@@ -16,11 +17,12 @@ from typing import Any
 
 from supplyopt import __version__
 from supplyopt.errors import InfeasibleError
+from supplyopt.inputs.coerce import ROW_COLUMN
 from supplyopt.inputs.instance import Instance
 from supplyopt.model import ModelData, build_model
 from supplyopt.results import Results, extract_results
 from supplyopt.schema import schema_fingerprint
-from supplyopt.solve.highs import INFEASIBLE, SolveOptions, SolveReport, require_plan, solve
+from supplyopt.solve.highs import FEASIBLE, INFEASIBLE, OPTIMAL, SolveOptions, SolveReport, require_plan, solve
 from supplyopt.studies.diagnose import diagnose, shadow_prices, top_bottlenecks
 
 Stage = Callable[[str, float], None]  # (stage description, seconds) progress callback
@@ -64,11 +66,37 @@ def versions() -> dict[str, str]:
     }
 
 
+def table_digests(inst: Instance) -> dict[str, str]:
+    """{table: first 12 hex digits of the SHA-256 of its contents} for every non-empty input
+    table, read as `Instance.content_hash` reads them: what a reopened plan compares to name the
+    tables that changed since it was made (see studies/reopen.py)."""
+    out = {}
+    for name in sorted(inst.tables):
+        df = inst.tables[name].drop(columns=[ROW_COLUMN], errors="ignore")
+        if len(df):
+            out[name] = hashlib.sha256(df.to_csv(index=False, lineterminator="\n").encode()).hexdigest()[:12]
+    return out
+
+
+def format_digests(digests: dict[str, str]) -> str:
+    return "; ".join(f"{k}={v}" for k, v in digests.items())
+
+
+def parse_digests(text: object) -> dict[str, str]:
+    """The inverse of `format_digests` ({} for a blank or missing record)."""
+    pairs = (part.strip().partition("=") for part in str(text or "").split(";"))
+    return {k: v for k, _, v in pairs if k and v}
+
+
 def provenance(inst: Instance, options: SolveOptions, scenario: str | None = None, overrides: str | None = None) -> dict[str, Any]:
+    """Summary rows that say where a plan came from: the input file and its hash, the hash of
+    the instance solved (scenario applied) and of each of its tables, scenario, schema,
+    versions and solver options."""
     meta: dict[str, Any] = {
         "input": inst.source,
         "input_sha256": file_sha256(inst.source) if inst.source and Path(inst.source).exists() else "",
         "instance_sha256": inst.content_hash(),
+        "input_tables_sha256": format_digests(table_digests(inst)),
         "scenario": scenario or "base",
         "input_schema": schema_fingerprint(),
     }
@@ -129,3 +157,33 @@ def run_solve(
         results.tables["Bottlenecks"] = top_bottlenecks(prices)
         timings["shadow_prices_s"] = time.perf_counter() - t
     return SolveRun(report, results, timings, size)
+
+
+# HiGHS's termination reasons as a planner reads them in the Summary.
+TERMINATION_TEXT = {
+    "convergenceCriteriaSatisfied": "optimal within the gap tolerance",
+    "maxTimeLimit": "time limit reached",
+    "iterationLimit": "iteration limit reached",
+    "unknown": "HiGHS stopped without a reason (numerical trouble?)",
+    "error": "HiGHS reported an error",
+}
+
+
+def mark_status(run: SolveRun, requested_gap: float) -> None:
+    """Summary status and termination as a planner should read them. HiGHS calls a plan optimal
+    once the gap is within the requested gap; with it loosened beyond the default tolerance and
+    the gap still above that tolerance, the plan is not proven optimal (status feasible)."""
+    report, summary = run.report, run.results.summary
+    tolerance = SolveOptions().mip_gap
+    if report.status == OPTIMAL and requested_gap > tolerance and report.gap is not None and report.gap > tolerance:
+        report.status = FEASIBLE
+        report.termination = f"gap limit (--gap {requested_gap:g})"
+    report.termination = termination = TERMINATION_TEXT.get(report.termination, report.termination)
+    items = list(summary.items())
+    summary.clear()
+    for key, value in items:
+        if key == "termination":
+            continue
+        summary[key] = report.status if key == "status" else value
+        if key == "status":
+            summary["termination"] = termination

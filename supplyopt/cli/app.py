@@ -1,0 +1,59 @@
+"""The `supplyopt` command: the Typer app, `--version`, and every command registered on it.
+
+Thin by design: each command parses its arguments, calls a study, prints, and maps errors to exit
+codes (supplyopt.errors; the README lists them). A bad option value (`--gap -1`,
+`--time-limit nan`) is a usage error, exit 2, before anything is read or solved."""
+
+from __future__ import annotations
+
+import typer
+
+from supplyopt.cli.common import console
+from supplyopt.cli.scenario_cmds import compare_cmd, sweep_cmd
+from supplyopt.cli.solve_cmds import solve, template, validate
+from supplyopt.cli.study_cmds import explain_cmd, frontier_cmd, map_cmd, stress_cmd
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    help="Plan Pakistan's critical-minerals export chain: refinery site and size, corridors, ports, security risk.",
+    pretty_exceptions_enable=False,
+)
+
+
+def _show_version(value: bool) -> None:
+    if value:
+        from importlib.metadata import PackageNotFoundError, version
+
+        from supplyopt import __version__
+
+        def of(pkg: str) -> str:
+            try:
+                return version(pkg)
+            except PackageNotFoundError:
+                return "not installed"
+
+        console.print(f"supplyopt {__version__} (Pyomo {of('pyomo')}, HiGHS via highspy {of('highspy')})", highlight=False)
+        raise typer.Exit(0)
+
+
+@app.callback()
+def _root(
+    version: bool = typer.Option(False, "--version", callback=_show_version, is_eager=True, help="Print supplyopt's version and exit."),
+) -> None:
+    pass
+
+
+app.command("template")(template)
+app.command("validate")(validate)
+app.command("solve")(solve)
+app.command("frontier")(frontier_cmd)
+app.command("stress")(stress_cmd)
+app.command("compare")(compare_cmd)
+app.command("sweep")(sweep_cmd)
+app.command("map")(map_cmd)
+app.command("explain")(explain_cmd)
+
+
+def main() -> None:  # pragma: no cover - console entry
+    app()

@@ -1,0 +1,119 @@
+"""What every command shares: the consoles, turning errors into messages and exit codes, the
+checked --gap / --time-limit options, output checks before any solve, number formatting."""
+
+from __future__ import annotations
+
+import contextlib
+import math
+import os
+import re
+import sys
+from collections.abc import Iterable
+from pathlib import Path
+
+import typer
+from rich.console import Console
+
+from supplyopt.errors import InputError, SupplyoptError
+
+console = Console()
+err = Console(stderr=True)
+
+INTERRUPTED = "interrupted (Ctrl-C)"  # SolveReport.termination after Ctrl-C (supplyopt.solve.highs)
+
+
+def fail(exc: SupplyoptError) -> None:
+    """Print a planner-readable error and exit with its code (no traceback)."""
+    if isinstance(exc, InputError):
+        err.print(f"[bold red]Input problems[/] ({len(exc.problems)}):")
+        for p in exc.problems:
+            err.print(f"  • {p}", markup=False, highlight=False)
+    else:
+        err.print(f"[bold red]{type(exc).__name__.replace('Error', ' error')}:[/] ", end="")
+        err.print(str(exc), markup=False, highlight=False)
+        diagnosis = getattr(exc, "diagnosis", None)
+        if diagnosis:
+            err.print(str(diagnosis), markup=False, highlight=False)
+    raise typer.Exit(exc.exit_code)
+
+
+def guard(fn):
+    """Run fn, turning supplyopt errors into messages + exit codes and Ctrl-C into exit 130."""
+    try:
+        return fn()
+    except SupplyoptError as exc:
+        fail(exc)
+    except KeyboardInterrupt:
+        err.print("[yellow]Interrupted.[/]")
+        raise typer.Exit(130) from None
+
+
+def warn(text: str) -> None:
+    err.print(f"[bold yellow]Warning:[/] {text}", highlight=False)
+
+
+# ---------------------------------------------------------------------------------------------
+# Checked options: a bad value is a usage error (exit 2) before anything is read or solved
+# ---------------------------------------------------------------------------------------------
+
+
+def _check_gap(value: float) -> float:
+    if value is None or not math.isfinite(value) or value < 0:
+        raise typer.BadParameter(f"{value} is not a gap: give a number ≥ 0, e.g. 0.01 for 1 %.")
+    return value
+
+
+def _check_time_limit(value: float | None) -> float | None:
+    if value is not None and (not math.isfinite(value) or value <= 0):
+        raise typer.BadParameter(f"{value} is not a time limit: give a positive number of seconds (leave it out for no limit).")
+    return value
+
+
+def gap_option(help: str = "Relative MIP gap of each solve (0.01 = 1 %)."):
+    return typer.Option(1e-4, "--gap", help=help + " A number ≥ 0.", callback=_check_gap)
+
+
+def time_limit_option(help: str):
+    return typer.Option(None, "--time-limit", help=help + " Positive seconds.", callback=_check_time_limit)
+
+
+# ---------------------------------------------------------------------------------------------
+# Outputs
+# ---------------------------------------------------------------------------------------------
+
+
+def check_outputs(outs: Iterable[Path], force: bool, protect: Iterable[Path | str | None] = ()) -> None:
+    """Refuse now (exit 6), before any solve, an output that exists without --force, is a folder,
+    sits below a file, or would overwrite one of `protect` (the inputs)."""
+    from supplyopt.io.output_check import check_output
+
+    protect = list(protect)
+    for out in outs:
+        check_output(out, overwrite=force, protect=protect, what="the input workbook")
+
+
+def stem_of(input: Path) -> str:
+    return input.stem if input.is_file() else input.name
+
+
+def file_part(name: str) -> str:
+    """`name` made safe for a file name."""
+    return re.sub(r"[^\w.-]+", "_", name).strip("_.") or "scenario"
+
+
+def money(v) -> str:
+    return "—" if v is None or v != v else f"{v:,.0f}"
+
+
+@contextlib.contextmanager
+def progress_console():
+    """Console for the progress lines and HiGHS's log. While HiGHS runs, Pyomo points file
+    descriptors 1 and 2 at a pipe and tees the log to us, so printing to sys.stdout then fed the
+    pipe ('I/O operation on closed file', --log showed nothing): print to a copy of stdout."""
+    try:
+        fd = os.dup(sys.stdout.fileno())
+    except (AttributeError, OSError, ValueError):  # not a real file (CliRunner, notebooks): Pyomo leaves it alone
+        yield Console(file=sys.stdout)
+        return
+    with open(fd, "w", encoding=getattr(sys.stdout, "encoding", None) or "utf-8", errors="replace") as f:
+        yield Console(file=f)

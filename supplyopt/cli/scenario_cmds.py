@@ -1,0 +1,144 @@
+"""`supplyopt compare` and `sweep`: many plans side by side, many solves of one input."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any, Optional
+
+import typer
+from rich.table import Table
+
+from supplyopt.cli.common import check_outputs, console, err, file_part, gap_option, guard, money, stem_of, time_limit_option
+
+
+def compare_cmd(
+    results: list[Path] = typer.Argument(..., help="Results workbooks, or folders of them; the first is the base (in a folder: the base scenario)."),
+    output: Optional[Path] = typer.Option(None, "-o", "--output", help="Comparison workbook (default results/comparison.xlsx)."),
+    force: bool = typer.Option(False, "--force", help="Overwrite an existing comparison workbook."),
+    allow_unfinished: bool = typer.Option(False, "--allow-unfinished", help="Compare plans that are not proven optimal too (still flagged)."),
+) -> None:
+    """Compare results side by side: KPIs with differences against the base, decisions and flows
+    that differ, exports by port, charts. Unfinished solves and other input schemas are flagged."""
+
+    def run():
+        from supplyopt.io.compare_workbook import write_comparison_workbook
+        from supplyopt.studies.compare import compare_results, load_results
+
+        out = output or Path("results") / "comparison.xlsx"
+        check_outputs([out], force, results)
+        loaded = load_results(results)
+        c = compare_results(loaded, allow_unfinished=allow_unfinished)
+        path = write_comparison_workbook(c, out, overwrite=force, protect=[src for _n, _r, src in loaded])
+        t = Table(title=f"NPV against {c.names[0]}", title_justify="left")
+        t.add_column("result")
+        t.add_column("NPV (USD)", justify="right")
+        t.add_column("difference", justify="right")
+        t.add_column("%", justify="right")
+        npv = c.kpis.set_index("kpi").loc["npv_usd"]
+        for n in c.names:
+            diff = None if n == c.names[0] else npv[f"{n} − {c.names[0]}"]
+            pct = None if n == c.names[0] else npv[f"{n} vs {c.names[0]} %"]
+            t.add_row(n, money(npv[n]), money(diff) if diff is not None else "", f"{pct:+.1%}" if isinstance(pct, float) and pct == pct else "")
+        console.print(t)
+        console.print(f"{len(c.decisions)} decision(s) and {len(c.flows)} flow(s) differ.")
+        for rec in c.flagged.to_dict("records"):
+            err.print(f"[yellow]Flagged[/] {rec['result']} ({rec['source']}): {rec['reason']}", highlight=False)
+        for note in c.notes:
+            err.print(f"[yellow]Note:[/] {note}", highlight=False)
+        console.print(f"Comparison written: [bold]{path}[/]")
+
+    guard(run)
+
+
+def sweep_cmd(
+    input: Path = typer.Argument(..., help="Input workbook (.xlsx) or folder of CSV files."),
+    scenario: Optional[list[str]] = typer.Option(
+        None, "--scenario", help="Scenario to run (repeatable; 'all' = the base and every scenario). Default: all, or the base with --samples."
+    ),
+    samples: int = typer.Option(0, "--samples", min=0, help="Monte-Carlo samples of each scenario, drawn from the Uncertainties sheet."),
+    seed: int = typer.Option(0, "--seed", help="Seed of the Monte-Carlo draws (same seed, same samples, serially or on a cluster)."),
+    scheduler: Optional[str] = typer.Option(
+        None, "--scheduler", help="Address of a running Dask scheduler, e.g. tcp://10.0.0.5:8786 (default: a local cluster)."
+    ),
+    workers: Optional[int] = typer.Option(None, "--workers", min=1, help="Worker processes of the local cluster (default: one per core)."),
+    serial: bool = typer.Option(False, "--serial", help="Run in this process, one task after another (no Dask)."),
+    output: Optional[Path] = typer.Option(None, "-o", "--output", help="Sweep workbook (default results/<input>_sweep.xlsx)."),
+    results_folder: Optional[Path] = typer.Option(None, "--results-folder", help="Also write each task's results workbook into this folder."),
+    force: bool = typer.Option(False, "--force", help="Overwrite existing workbooks."),
+    time_limit: Optional[float] = time_limit_option("Seconds HiGHS may spend on each task."),
+    gap: float = gap_option("Relative MIP gap of each task (0.01 = 1 %)."),
+) -> None:
+    """Solve many scenarios and/or Monte-Carlo samples on a Dask cluster (or serially) and write
+    one sweep workbook: a row per task (status, NPV, decisions), NPV histogram, site choices.
+    A failing task is reported in its row and does not stop the sweep."""
+
+    def run():
+        from supplyopt.io.read import read_input
+        from supplyopt.io.sweep_workbook import write_sweep_workbook
+        from supplyopt.studies.sweep import TaskOptions, make_tasks, run_sweep
+        from supplyopt.studies.sweep_tables import OK_STATUSES, npv_statistics
+
+        stem = stem_of(input)
+        out = output or Path("results") / f"{stem}_sweep.xlsx"
+        check_outputs([out], force, [input])
+        inst = read_input(input)
+        tasks = make_tasks(inst, scenario or (["all"] if not samples else ["base"]), samples=samples, seed=seed)
+        task_outs = {t.label: results_folder / f"{stem}_{file_part(t.label)}_results.xlsx" for t in tasks} if results_folder is not None else {}
+        check_outputs(task_outs.values(), force, [input, out])
+        where = "serially" if serial else (f"on {scheduler}" if scheduler else f"on a local Dask cluster ({workers or os.cpu_count()} workers)")
+        console.print(f"Sweep of {len(tasks)} task(s) {where}.")
+        options = TaskOptions(time_limit=time_limit, mip_gap=gap, keep_tables=results_folder is not None)
+        with rich_progress(console)(len(tasks)) as progress:
+            sweep = run_sweep(inst, tasks, options, serial=serial, scheduler=scheduler, workers=workers, progress=progress)
+        extra = {"input": str(input), "scenarios": ", ".join(dict.fromkeys(t.scenario for t in tasks)), "samples": samples, "seed": seed if samples else ""}
+        path = write_sweep_workbook(sweep, out, overwrite=force, protect=[input], extra=extra)
+        if results_folder is not None:
+            from supplyopt.io.results_workbook import write_results_workbook
+
+            for label, res in sweep.results.items():
+                write_results_workbook(res, task_outs[label], overwrite=force, protect=[input])
+        stats = npv_statistics(sweep.rows)
+        failed = [r for r in sweep.rows if r.get("status") not in OK_STATUSES]
+        console.print(f"{len(sweep.rows) - len(failed)} of {len(sweep.rows)} task(s) solved in {sweep.info['wall_seconds']:.1f} s.")
+        if stats:
+            console.print(
+                f"NPV (USD): mean {stats['npv_mean_usd']:,.0f}, P5 {stats['npv_p05_usd']:,.0f}, P50 {stats['npv_p50_usd']:,.0f}, P95 {stats['npv_p95_usd']:,.0f}"
+            )
+        for r in failed:
+            first = (r.get("error") or "").splitlines()[0] if r.get("error") else ""
+            err.print(f"{r['label']}: {r.get('status')}: {first}", markup=False, highlight=False, style="yellow")
+        console.print(f"Sweep written: [bold]{path}[/]")
+
+    guard(run)
+
+
+def rich_progress(console=None):
+    """A context manager giving a `progress` callback that drives a rich progress bar."""
+    from contextlib import contextmanager
+
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+
+    from supplyopt.studies.sweep_tables import OK_STATUSES
+
+    @contextmanager
+    def _cm(total: int):
+        with Progress(
+            TextColumn("[bold]Sweep"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn("{task.fields[last]}"),
+            TimeElapsedColumn(),
+            TimeRemainingColumn(),
+            console=console,
+            transient=False,
+        ) as bar:
+            job = bar.add_task("sweep", total=total, last="")
+
+            def update(done: int, n: int, row: dict[str, Any]) -> None:
+                bad = "" if row.get("status") in OK_STATUSES else " ✗"
+                bar.update(job, completed=done, last=f"{row['label']}: {row.get('status')}{bad}")
+
+            yield update
+
+    return _cm
