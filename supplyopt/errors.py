@@ -104,7 +104,7 @@ def _lines(groups: list[tuple[Problem, list[Problem]]], follow_limit: int | None
         lines.append(f"  - {root}")
         if follows:
             n = len(follows)
-            lines.append(f"      {n} problem{'s' if n != 1 else ''} below follow from it:")
+            lines.append(f"      {n} problem{'s' if n != 1 else ''} follow from it:")
             shown = follows if follow_limit is None else follows[:follow_limit]
             lines += [f"      · {p}" for p in shown]
             if len(shown) < n:

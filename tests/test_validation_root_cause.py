@@ -60,3 +60,17 @@ def test_title_row_above_the_header_is_one_problem(case):
     assert "the column names are in row 2, not row 1" in root.message
     assert all("Corridors" in p.message or p.sheet == "Corridors" for p in follows)
     assert [p for p, _ in err.groups[1:]] == []  # every other problem follows from it
+
+
+def test_terminal_shows_the_cause_first_and_folds_the_rest(case):
+    from cli_helpers import invoke
+
+    wb = openpyxl.load_workbook(case)
+    wb["Ports"].title = "Port"
+    wb.save(case)
+    res = invoke("validate", case)
+    assert res.exit_code == 2
+    lines = res.output.splitlines()
+    assert "did you mean 'Ports'" in lines[1]
+    assert "follow from it" in lines[2]
+    assert all("is not in Ports" in line or "Ports" in line for line in lines[3:] if line.strip().startswith("·"))

@@ -22,12 +22,16 @@ err = Console(stderr=True)
 INTERRUPTED = "interrupted (Ctrl-C)"  # SolveReport.termination after Ctrl-C (supplyopt.solve.highs)
 
 
+FOLLOW_SHOWN = 3  # knock-on problems shown under a root cause in the terminal
+
+
 def fail(exc: SupplyoptError) -> None:
     """Print a planner-readable error and exit with its code (no traceback)."""
     if isinstance(exc, InputError):
         err.print(f"[bold red]Input problems[/] ({len(exc.problems)}):")
-        for p in exc.problems:
-            err.print(f"  • {p}", markup=False, highlight=False)
+        # Root causes first; what follows from each is folded under it (a few shown, then a count).
+        for line in exc.lines(follow_limit=FOLLOW_SHOWN):
+            err.print(line, markup=False, highlight=False, soft_wrap=True)
     else:
         err.print(f"[bold red]{type(exc).__name__.replace('Error', ' error')}:[/] ", end="")
         err.print(str(exc), markup=False, highlight=False)
