@@ -160,7 +160,7 @@ def _write_plan(results, out: Path, force: bool, input: Path) -> tuple[Path, Pat
     """Network map PNG beside the workbook (also embedded in it), then the workbook itself.
     An existing map is kept unless --force; a plan without coordinates gets no map."""
     from supplyopt.io.map import MapError, draw_map
-    from supplyopt.io.results_workbook import write_results_workbook
+    from supplyopt.io.plan import write_plan as write_results_workbook  # the workbook and its record
 
     png = out.with_name(out.stem + "_map.png")
     map_path = None
@@ -326,8 +326,8 @@ def _stress(results_workbook, input, output, force, time_limit, gap) -> int:
     from rich.markup import escape
 
     from supplyopt.errors import Problem
+    from supplyopt.io.plan import read_plan as read_results_workbook  # the record when it is the workbook's
     from supplyopt.io.read import read_input
-    from supplyopt.io.results_workbook import read_results_workbook
     from supplyopt.solve.highs import SolveOptions
     from supplyopt.studies.pipeline import provenance
     from supplyopt.studies.stress import Design, stress, write_stress_workbook
@@ -560,7 +560,7 @@ def map_cmd(
 
     def run():
         from supplyopt.io.map import draw_map
-        from supplyopt.io.results_workbook import read_results_workbook
+        from supplyopt.io.plan import read_plan as read_results_workbook  # the record when it is the workbook's
 
         results = read_results_workbook(results_workbook)
         base = output or results_workbook.with_name(results_workbook.stem + "_map.png")
@@ -590,8 +590,8 @@ def explain_cmd(
     """Why this decision? Re-solve with it forced the other way; report the NPV difference and what changes."""
 
     def run():
+        from supplyopt.io.plan import read_plan as read_results_workbook  # the record when it is the workbook's
         from supplyopt.io.read import read_input
-        from supplyopt.io.results_workbook import read_results_workbook
         from supplyopt.solve.highs import SolveOptions
         from supplyopt.studies.explain import explain
 

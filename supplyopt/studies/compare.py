@@ -89,7 +89,7 @@ def load_results(paths: Sequence[str | os.PathLike]) -> list[tuple[str, Results,
     gives every results workbook in it (the base first, then by file name), skipping other files.
 
     The name is the scenario recorded in the Summary (the file name when missing or repeated)."""
-    from supplyopt.io.results_workbook import read_results_workbook
+    from supplyopt.io.plan import read_plan as read_results_workbook  # the record when it is the workbook's
 
     loaded: list[tuple[Results, Path]] = []
     for p in map(Path, paths):
