@@ -62,6 +62,7 @@ def known_results() -> Results:
         "Flows": pd.DataFrame({"corridor": ["A", "B"], "t_per_yr": [1000.0, 250.0], "period": pd.Series(["P1", None], dtype="str")}),
         "Empty": pd.DataFrame({"site": pd.Series([], dtype=object), "t_per_yr": pd.Series([], dtype=float)}),
         "Text": pd.DataFrame({"none_blank": pd.Series(["a", None], dtype=object), "nan_blank": pd.Series(["a", np.nan], dtype=object)}),
+        "Unlimited": pd.DataFrame({"capacity_t_per_yr": pd.Series([None, 5.0, np.nan, -0.0, np.inf], dtype=object)}),
         "Typed": pd.DataFrame(
             {
                 "string": pd.array(["a", None], dtype="string"),

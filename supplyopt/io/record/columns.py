@@ -5,6 +5,8 @@ Each column is stored one of three ways, named in the table's manifest entry (su
 
 - `arrow`: the column's own Parquet type: numpy bool, int, uint, float32/64, datetime64 (ms, us,
   ns, with or without a time zone), pandas' nullable Int/UInt/Float/boolean and its string dtypes.
+- `floats`: an object column holding only floats and None (None is a Parquet blank, NaN a NaN):
+  a Parquet double column.
 - `text`: an object column holding only text, with blanks all None or all NaN (`null` says which):
   a Parquet string column.
 - `tagged`: any other object column (mixed types, or text UTF-8 cannot hold, such as a lone
@@ -89,6 +91,8 @@ def _encode(col: pd.Series, where: str) -> tuple[pa.Array | pa.ChunkedArray, dic
         null = "none"
     elif kinds <= {str, float} and all(v != v for v in values if type(v) is float):
         null = "nan"
+    if kinds <= {float, type(None)} and values:  # numbers with None blanks (unlimited capacities)
+        return pa.chunked_array([pa.array(values, type=pa.float64(), from_pandas=False)]), {"dtype": token, "storage": "floats"}
     if null is not None:
         try:
             return pa.chunked_array([pa.array([None if type(v) is not str else v for v in values], type=pa.string())]), {
@@ -109,6 +113,13 @@ def _decode(arr: pa.ChunkedArray, entry: dict[str, Any]) -> pd.Series:
     token, storage = entry.get("dtype"), entry.get("storage")
     if storage == "tagged" and token == "object":
         return pd.Series(untag_values(arr), dtype=object)
+    if storage == "floats" and token == "object":
+        if arr.type != pa.float64():
+            raise RecordInvalid(f"a column of numbers has the Parquet type {arr.type}")
+        values = np.empty(len(arr), dtype=object)
+        for i, v in enumerate(arr.to_pylist()):  # one by one: None stays None, NaN stays NaN
+            values[i] = v
+        return pd.Series(values, dtype=object)
     if storage == "text" and token == "object" and entry.get("null") in ("none", "nan"):
         if not (pa.types.is_string(arr.type) or pa.types.is_large_string(arr.type)):
             raise RecordInvalid(f"a text column has the Parquet type {arr.type}")
