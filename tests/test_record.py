@@ -79,6 +79,7 @@ def known_results() -> Results:
         "Indexed": pd.DataFrame({"v": [1.0, 2.0]}, index=pd.Index(["x", "y"], name="k")),
         "Multi": pd.DataFrame({"v": [1, 2]}, index=pd.MultiIndex.from_tuples([("a", 1), ("b", 2)], names=["p", None])),
         "Shifted": pd.DataFrame({"v": [1, 2]}, index=pd.RangeIndex(5, 7)),
+        "NoColumns": pd.DataFrame(index=range(3)),  # rows but no columns: the rows are in summary.json
         "Weird name/with: colon": pd.DataFrame({"v": [3]}),
         "weird name_with_ colon": pd.DataFrame({"v": [4]}),  # the same file name, but for the case
     }

@@ -34,6 +34,7 @@ _NUMPY_KINDS = {"bool", "int8", "int16", "int32", "int64", "uint8", "uint16", "u
 _MASKED = {"Int8", "Int16", "Int32", "Int64", "UInt8", "UInt16", "UInt32", "UInt64", "Float32", "Float64", "boolean"}
 _STRINGS = {"str[pyarrow]", "str[python]", "string[pyarrow]", "string[python]"}
 _TIME_UNITS = ("ms", "us", "ns")
+_COLUMN_INDEX_DTYPES = ("object", "str[pyarrow]", "str[python]", "int64")  # int64: a table without columns
 
 
 def dtype_token(dtype: Any) -> str:
@@ -165,12 +166,12 @@ def _index_entry(index: pd.Index, n: int) -> tuple[dict[str, Any] | None, list[p
 def frame_to_arrow(df: pd.DataFrame, where: str) -> tuple[pa.Table, dict[str, Any]]:
     """(Parquet table, manifest entry: columns, index) of one result table."""
     names = list(df.columns)
-    if df.columns.dtype.kind == "i" and names:
-        raise RecordUnsupported(f"{where}: column names must be text (got {names!r:.120})")
     if any(type(c) is not str for c in names) or len(set(names)) != len(names) or any(c.startswith("__index_level_") for c in names):
         raise RecordUnsupported(f"{where}: column names must be distinct text (got {names!r:.120})")
     if df.columns.name is not None and type(df.columns.name) is not str:
         raise RecordUnsupported(f"{where}: the column index's name {df.columns.name!r} is not text")
+    if dtype_token(df.columns.dtype) not in _COLUMN_INDEX_DTYPES or (dtype_token(df.columns.dtype) == "int64" and names):
+        raise RecordUnsupported(f"{where}: a column index of dtype {dtype_token(df.columns.dtype)}")
     index, levels = _index_entry(df.index, len(df))
     arrays, columns, fields = [], [], []
     for k, level in enumerate(levels):
@@ -206,11 +207,7 @@ def frame_from_arrow(table: pa.Table, meta: dict[str, Any]) -> pd.DataFrame:
     col_dtype = meta.get("columns_dtype")
     col_name = meta.get("columns_name")
     labels = [c["name"] for c in columns[n_levels:]]
-    if (
-        col_dtype not in ("object", "str[pyarrow]", "str[python]", "int64")
-        or (col_dtype == "int64" and labels)
-        or not (col_name is None or type(col_name) is str)
-    ):
+    if col_dtype not in _COLUMN_INDEX_DTYPES or (col_dtype == "int64" and labels) or not (col_name is None or type(col_name) is str):
         raise RecordInvalid(f"column index dtype {col_dtype!r} or name {col_name!r} is not one a record uses")
     if col_dtype == "int64":  # a table without columns: pandas gives it a RangeIndex
         df.columns = pd.RangeIndex(0, name=col_name)
