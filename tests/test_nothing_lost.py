@@ -312,7 +312,10 @@ def test_ctrl_c_during_solve_writes_the_incumbent_marked_interrupted(big, tmp_pa
     wb.close()
     assert note.startswith("NOT PROVEN OPTIMAL")
     assert sha(big) == before
-    assert sorted(p.name for p in tmp_path.iterdir()) in (["plan.xlsx"], ["plan.xlsx", "plan_map.png"])
+    assert sorted(p.name for p in tmp_path.iterdir()) in (
+        ["plan.record", "plan.xlsx"],
+        ["plan.record", "plan.xlsx", "plan_map.png"],
+    )  # the workbook, its record (and map)
 
 
 def test_ctrl_c_while_reading_exits_130_and_writes_nothing(big, tmp_path):

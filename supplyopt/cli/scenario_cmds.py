@@ -94,10 +94,10 @@ def sweep_cmd(
         extra = {"input": str(input), "scenarios": ", ".join(dict.fromkeys(t.scenario for t in tasks)), "samples": samples, "seed": seed if samples else ""}
         path = write_sweep_workbook(sweep, out, overwrite=force, protect=[input], extra=extra)
         if results_folder is not None:
-            from supplyopt.io.results_workbook import write_results_workbook
+            from supplyopt.io.plan import write_plan
 
             for label, res in sweep.results.items():
-                write_results_workbook(res, task_outs[label], overwrite=force, protect=[input])
+                write_plan(res, task_outs[label], overwrite=force, protect=[input])
         stats = npv_statistics(sweep.rows)
         failed = [r for r in sweep.rows if r.get("status") not in OK_STATUSES]
         console.print(f"{len(sweep.rows) - len(failed)} of {len(sweep.rows)} task(s) solved in {sweep.info['wall_seconds']:.1f} s.")

@@ -170,7 +170,7 @@ def write_plan(results, out: Path, force: bool, input: Path) -> tuple[Path, Path
 
     from supplyopt.io.atomic import atomic_write
     from supplyopt.io.map import MapError, draw_map
-    from supplyopt.io.results_workbook import write_results_workbook
+    from supplyopt.io.plan import write_plan as write_plan_files
 
     png = out.with_name(out.stem + "_map.png")
     with tempfile.TemporaryDirectory(prefix="supplyopt-map-") as tmp:
@@ -183,7 +183,7 @@ def write_plan(results, out: Path, force: bool, input: Path) -> tuple[Path, Path
                 results.extra["map_png"] = str(drawn)
             except MapError as exc:
                 err.print(f"[yellow]No map:[/] {exc}", highlight=False)
-        path = write_results_workbook(results, out, overwrite=force, protect=[input])
+        path = write_plan_files(results, out, overwrite=force, protect=[input])
         if drawn is None:
             return path, None
         map_path = atomic_write(png, lambda t: shutil.copyfile(drawn, t), overwrite=True, protect=[input, path])
@@ -193,14 +193,14 @@ def write_plan(results, out: Path, force: bool, input: Path) -> tuple[Path, Path
 
 def write_diagnosis(exc, meta: dict, out: Path, force: bool, input: Path) -> None:
     """An infeasible solve still leaves a workbook: Summary (status infeasible) and Diagnosis."""
-    from supplyopt.io.results_workbook import write_results_workbook
+    from supplyopt.io.plan import write_plan as write_plan_files
     from supplyopt.results import Results
 
     diagnosis = getattr(exc, "diagnosis", None)
     if diagnosis is None:
         return
     summary = {"status": "infeasible", "diagnosis": "see the Diagnosis sheet", **meta}
-    path = write_results_workbook(Results({"Diagnosis": diagnosis.table()}, summary), out, overwrite=force, protect=[input])
+    path = write_plan_files(Results({"Diagnosis": diagnosis.table()}, summary), out, overwrite=force, protect=[input])
     err.print(f"Diagnosis written: {path}", highlight=False)
 
 

@@ -9,7 +9,7 @@ from typing import Any
 
 import pandas as pd
 
-from supplyopt.io.results_workbook import column_format, guard_text
+from supplyopt.io.workbook.cells import column_format, guard_text
 
 HEADER_FILL = "1F4E78"
 

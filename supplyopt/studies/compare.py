@@ -80,7 +80,7 @@ def load_results(paths: Sequence[str | os.PathLike]) -> list[tuple[str, Results,
     gives every results workbook in it (the base first, then by file name), skipping other files.
 
     The name is the scenario recorded in the Summary (the file name when missing or repeated)."""
-    from supplyopt.io.results_workbook import read_results_workbook
+    from supplyopt.io.plan import read_plan  # the record when it is the workbook's
 
     loaded: list[tuple[Results, Path]] = []
     for p in map(Path, paths):
@@ -90,7 +90,7 @@ def load_results(paths: Sequence[str | os.PathLike]) -> list[tuple[str, Results,
                 if f.name.startswith(("~$", ".")):
                     continue
                 try:
-                    found.append((read_results_workbook(f), f))
+                    found.append((read_plan(f), f))
                 except InputError:
                     continue  # comparison/sweep/input workbooks in the same folder
             if not found:
@@ -98,7 +98,7 @@ def load_results(paths: Sequence[str | os.PathLike]) -> list[tuple[str, Results,
             found.sort(key=lambda rf: (rf[0].summary.get("scenario") != "base", rf[1].name))
             loaded += found
         else:
-            loaded.append((read_results_workbook(p), p))
+            loaded.append((read_plan(p), p))
     seen: set[Path] = set()
     unique = []
     for r, f in loaded:  # a file named and also found in a folder is compared once

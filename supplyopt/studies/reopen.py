@@ -32,9 +32,9 @@ MAX_CHANGES = 8  # cell differences listed; the rest are counted
 def read_plan_results(path: str | os.PathLike) -> Results:
     """The plan's Results, read back from what `supplyopt solve` wrote (the one place a study
     reads a plan)."""
-    from supplyopt.io.results_workbook import read_results_workbook
+    from supplyopt.io.plan import read_plan
 
-    return read_results_workbook(path)
+    return read_plan(path)
 
 
 @dataclass
