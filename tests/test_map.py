@@ -5,7 +5,9 @@ report.KIND_STYLE, listed in the legend), one line per corridor whose ends have 
 width 1 + 9 · sqrt(t / t_max) for the tonnes moved in the period (0.8, grey, when unused), colour
 = the corridor's risk score on RdYlGn_r, a red star on each refinery opened by that period, a
 scale bar labelled in km and the period in the title. PNG: A4 landscape (11.69 × 8.27 in) at
-150 dpi.
+150 dpi. Issue 16: under the plan, the Natural Earth basemap (coast, borders, provinces) shipped
+in supplyopt/data; labels that do not overlap; legend and risk colour bar beside the map.
+Issue 14: the PNG is written through io/atomic.py (faults → exit 6, nothing left behind).
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ import matplotlib.pyplot as plt
 import openpyxl
 import pytest
 from cli_helpers import invoke
+from matplotlib.collections import PathCollection
 from matplotlib.colors import to_rgba
 from model_asserts import EXACT, solve_records
 
@@ -116,8 +119,14 @@ def drawn_lines(ax, keys) -> dict[tuple, list[float]]:
     return out
 
 
+def scatters(ax) -> list[PathCollection]:
+    """The marker collections (the basemap adds line and polygon collections, which have no sizes)."""
+    return [c for c in ax.collections if isinstance(c, PathCollection)]
+
+
 def assert_map_shows(fig, results, period: str) -> None:
-    (ax,) = fig.axes
+    ax = fig.axes[0]  # the map; fig.axes[1] is the risk colour bar (issue 16), nothing else
+    assert len(fig.axes) == 2 and fig.axes[1].get_xlabel().startswith("corridor risk score")
     assert period in ax.get_title()
 
     # one line per corridor with coordinates, width ∝ sqrt(flow)
@@ -131,7 +140,7 @@ def assert_map_shows(fig, results, period: str) -> None:
     legend = [t.get_text() for t in ax.get_legend().get_texts()]
     assert {s["label"] for s in KIND_STYLE.values()} <= set(legend)
     nodes = results["Nodes"].dropna(subset=["lat", "lon"])
-    markers = {tuple(round(v, 6) for v in to_rgba(c.get_facecolor()[0])): c for c in ax.collections if list(c.get_sizes()) == [45]}
+    markers = {tuple(round(v, 6) for v in to_rgba(c.get_facecolor()[0])): c for c in scatters(ax) if list(c.get_sizes()) == [45]}
     for kind, sub in nodes.groupby("kind"):
         coll = markers[tuple(round(v, 6) for v in to_rgba(KIND_STYLE[kind]["color"]))]
         assert sorted(map(tuple, coll.get_offsets().tolist())) == sorted(zip(sub["lon"], sub["lat"])), kind
@@ -139,7 +148,7 @@ def assert_map_shows(fig, results, period: str) -> None:
     # a star on each refinery opened by the period
     ref = results["Refineries"]
     opened = set(ref.loc[(ref["period"] == period) & (ref["open"] == 1), "site"])
-    stars = [c for c in ax.collections if list(c.get_sizes()) == [420]]
+    stars = [c for c in scatters(ax) if list(c.get_sizes()) == [420]]
     pos = {r.node: (float(r.lon), float(r.lat)) for r in nodes.itertuples()}
     assert sorted(tuple(o) for c in stars for o in c.get_offsets().tolist()) == sorted(pos[j] for j in opened if j in pos)
     assert ("refinery opened" in legend) == bool(opened)
@@ -170,7 +179,7 @@ def test_small_map_elements(tiny_results, figure):
     cmap = plt.get_cmap("RdYlGn_r")
     assert to_rgba(a.get_color()) == pytest.approx(cmap(1.0)) and to_rgba(b.get_color()) == pytest.approx(cmap(0.5))
     assert to_rgba(c.get_color()) == pytest.approx(to_rgba("#bdbdbd")) and c.get_linestyle() == "--"  # rail
-    stars = [cl for cl in ax.collections if list(cl.get_sizes()) == [420]]
+    stars = [cl for cl in scatters(ax) if list(cl.get_sizes()) == [420]]
     assert [tuple(o) for cl in stars for o in cl.get_offsets().tolist()] == [(lon["REF"], lat["REF"])]
     texts = [t.get_text() for t in ax.texts]
     assert "A\n1.0 kt" in texts and "B\n250 t" in texts
