@@ -71,16 +71,44 @@ def _inside(p, w=WINDOW) -> bool:
     return w[0] <= p[0] <= w[2] and w[1] <= p[1] <= w[3]
 
 
+def _clip_segment(a, b, w=WINDOW):
+    """Liang-Barsky: the part of segment a-b inside the window, or None."""
+    (x0, y0), (x1, y1) = a, b
+    dx, dy = x1 - x0, y1 - y0
+    t0, t1 = 0.0, 1.0
+    for p, q in ((-dx, x0 - w[0]), (dx, w[2] - x0), (-dy, y0 - w[1]), (dy, w[3] - y0)):
+        if p == 0:
+            if q < 0:
+                return None
+            continue
+        t = q / p
+        if p < 0:
+            t0 = max(t0, t)
+        else:
+            t1 = min(t1, t)
+        if t0 > t1:
+            return None
+    return [x0 + t0 * dx, y0 + t0 * dy], [x0 + t1 * dx, y0 + t1 * dy]
+
+
 def clip_line(line):
-    """Runs of the line inside the window, each extended by one point beyond it (to reach the edge)."""
+    """The runs of the line inside the window, cut exactly at its edge."""
     runs, run = [], []
-    for i, p in enumerate(line):
-        if _inside(p):
-            if not run and i > 0:
-                run.append(line[i - 1])
-            run.append(p)
-        elif run:
-            run.append(p)
+    for a, b in zip(line, line[1:]):
+        seg = _clip_segment(a, b)
+        if seg is None:
+            if run:
+                runs.append(run)
+                run = []
+            continue
+        p, q = seg
+        if run and run[-1] == p:
+            run.append(q)
+        else:
+            if run:
+                runs.append(run)
+            run = [p, q]
+        if q != list(b):  # left the window
             runs.append(run)
             run = []
     if run:

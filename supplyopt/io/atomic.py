@@ -102,11 +102,14 @@ def _tmp_prefix(target: Path, name_max: int) -> str:
 
 def _check_folder(folder: Path, target: Path) -> None:
     """Every existing part of the folder path must be a folder (a file in the way is refused)."""
-    for part in [folder, *folder.parents]:
-        if part.exists() or part.is_symlink():
-            if not part.is_dir():
-                raise OutputError(f"cannot write {target}: {part} is a file, not a folder. Choose another output folder.")
-            return
+    try:
+        for part in [folder, *folder.parents]:
+            if part.exists() or part.is_symlink():
+                if not part.is_dir():
+                    raise OutputError(f"cannot write {target}: {part} is a file, not a folder. Choose another output folder.")
+                return
+    except OSError as exc:  # e.g. a folder name longer than the file system allows
+        raise OutputError(f"cannot write {target}: {_why(exc)}.") from exc
 
 
 def check_target(path: str | os.PathLike, *, overwrite: bool, protect: Iterable[str | os.PathLike] = ()) -> Path:
@@ -120,7 +123,15 @@ def check_target(path: str | os.PathLike, *, overwrite: bool, protect: Iterable[
     for p in protect:
         if p is not None and _same_file(target, Path(p)):
             raise OutputError(f"refusing to overwrite the input workbook {p}: choose another output file than {target}.")
-    if target.is_dir():
+    limit = _name_max(target.parent)
+    size = len(os.fsencode(target.name))
+    if size > limit:
+        raise OutputError(f"the file name {target.name[:40]}... is {size} bytes long; this folder allows at most {limit}: choose a shorter name.")
+    try:
+        is_dir = target.is_dir()
+    except OSError as exc:  # a path the system cannot even look up
+        raise OutputError(f"cannot write {target}: {_why(exc)}.") from exc
+    if is_dir:
         raise OutputError(f"{target} is a folder: give a file name for the output, e.g. {target / ('results' + (target.suffix or '.xlsx'))}.")
     _check_folder(target.parent, target)
     try:
@@ -133,10 +144,6 @@ def check_target(path: str | os.PathLike, *, overwrite: bool, protect: Iterable[
         raise OutputError(f"{target} is not a regular file (a pipe, device or socket): choose another output file.")
     if st is not None and not overwrite:
         raise OutputError(f"{target} exists: use --force to overwrite it, or choose another output file.")
-    limit = _name_max(target.parent)
-    size = len(os.fsencode(target.name))
-    if size > limit:
-        raise OutputError(f"the file name {target.name[:40]}... is {size} bytes long; this folder allows at most {limit}: choose a shorter name.")
     return target
 
 
@@ -170,7 +177,7 @@ def atomic_write(path: str | os.PathLike, write_fn: Callable[[Path], object], *,
     try:
         fd, tmp_name = tempfile.mkstemp(prefix=_tmp_prefix(target, _name_max(folder)), suffix=f".tmp{target.suffix}", dir=folder)
     except OSError as exc:
-        raise OutputError(f"cannot write in the folder {folder}: {_why(exc)}.") from exc
+        raise OutputError(f"cannot write {target} (no new file can be made in {folder}): {_why(exc)}.") from exc
     os.close(fd)
     tmp = Path(tmp_name)
     try:

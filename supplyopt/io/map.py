@@ -23,6 +23,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 from adjustText import adjust_text  # noqa: E402
 from matplotlib.cm import ScalarMappable  # noqa: E402
+from matplotlib.collections import LineCollection  # noqa: E402
 from matplotlib.colors import Normalize  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.lines import Line2D  # noqa: E402
@@ -221,27 +222,62 @@ def _view(nodes: pd.DataFrame, ax) -> tuple[tuple[float, float], tuple[float, fl
     return (x0, x1), (y0, y1)
 
 
-def _place_labels(ax, labels: list, anchors: list[tuple[float, float]], avoid: list) -> None:
-    """Move labels off each other, off the node markers and off the fixed texts (`avoid`);
-    a thin leader line joins a moved label to its point. Deterministic (no randomness)."""
+def _place_labels(ax, labels: list, anchors: list[tuple[float, float]], fixed: list) -> None:
+    """Move labels off each other, off the node markers and off the fixed texts; deterministic.
+
+    adjustText spreads the labels; a repair pass then moves any label still overprinting
+    another (or a fixed text) to the first free spot around its point (8 directions, growing
+    radius); a province name that would still overprint a label is left out. A thin leader
+    line joins each moved label to its point."""
     if not labels:
         return
     xs, ys = zip(*anchors)
-    adjust_text(
-        labels,
-        x=list(xs),
-        y=list(ys),
-        objects=avoid,
-        target_x=list(xs),
-        target_y=list(ys),
-        ax=ax,
-        expand=(1.15, 1.3),
-        force_text=(0.3, 0.5),
-        force_static=(0.2, 0.4),
-        max_move=(20, 20),
-        ensure_inside_axes=True,
-        arrowprops={"arrowstyle": "-", "color": "#5a5a5a", "lw": 0.5, "shrinkA": 0, "shrinkB": 2},
-    )
+    adjust_text(labels, x=list(xs), y=list(ys), objects=fixed, ax=ax, expand=(1.15, 1.3), force_text=(0.3, 0.5), force_static=(0.2, 0.4), max_move=(20, 20))
+    renderer = ax.figure.canvas.get_renderer()
+    inv = ax.transData.inverted()
+    frame = ax.get_window_extent(renderer)
+    static = [t.get_window_extent(renderer) for t in fixed if not _is_province(t)]
+    placed: list = []
+    for t, (x, y) in zip(labels, anchors):
+        box = _box(t, renderer)
+        if _collides(box, placed + static, frame):
+            px, py = ax.transData.transform((x, y))
+            for radius in (10, 18, 28, 40, 55, 75, 100, 130):
+                for dx, dy in ((1, 1), (1, -1), (-1, 1), (-1, -1), (1, 0), (-1, 0), (0, 1), (0, -1)):
+                    t.set_position(inv.transform((px + dx * radius + (0 if dx >= 0 else -box.width * (t.get_ha() == "left")), py + dy * radius)))
+                    box = _box(t, renderer)
+                    if not _collides(box, placed + static, frame):
+                        break
+                else:
+                    continue
+                break
+        placed.append(box)
+    for t in fixed:
+        if _is_province(t) and _collides(t.get_window_extent(renderer), placed, frame):
+            t.set_visible(False)
+    leaders = []
+    for (x, y), box in zip(anchors, placed):
+        px, py = ax.transData.transform((x, y))
+        cx, cy = min(max(px, box.x0), box.x1), min(max(py, box.y0), box.y1)  # nearest point of the label's box
+        if math.hypot(cx - px, cy - py) > 4:
+            leaders.append([(x, y), tuple(inv.transform((cx, cy)))])
+    if leaders:
+        coll = LineCollection(leaders, colors="#5a5a5a", linewidths=0.5, zorder=4.5)
+        coll.set_gid("label leaders")
+        ax.add_collection(coll, autolim=False)
+
+
+def _is_province(t) -> bool:
+    return t.get_gid() == "basemap:province"
+
+
+def _box(t, renderer):
+    return t.get_window_extent(renderer).expanded(1.0, 1.0).padded(1.5)
+
+
+def _collides(box, others: list, frame) -> bool:
+    inside = frame.x0 <= box.x0 and box.x1 <= frame.x1 and frame.y0 <= box.y0 and box.y1 <= frame.y1
+    return not inside or any(box.overlaps(o) for o in others)
 
 
 def _opened_sites(results: Results, period: str) -> set[str]:
