@@ -228,11 +228,23 @@ def _place_labels(ax, labels: list, anchors: list[tuple[float, float]], fixed: l
     adjustText spreads the labels; a repair pass then moves any label still overprinting
     another (or a fixed text) to the first free spot around its point (8 directions, growing
     radius); a province name that would still overprint a label is left out. A thin leader
-    line joins each moved label to its point."""
+    line joins each moved label to its point. Deterministic: adjustText runs a fixed number of
+    iterations (its default stops after 1 s, which differs run to run)."""
     if not labels:
         return
     xs, ys = zip(*anchors)
-    adjust_text(labels, x=list(xs), y=list(ys), objects=fixed, ax=ax, expand=(1.15, 1.3), force_text=(0.3, 0.5), force_static=(0.2, 0.4), max_move=(20, 20))
+    adjust_text(
+        labels,
+        x=list(xs),
+        y=list(ys),
+        objects=fixed,
+        ax=ax,
+        expand=(1.15, 1.3),
+        force_text=(0.3, 0.5),
+        force_static=(0.2, 0.4),
+        max_move=(20, 20),
+        iter_lim=100,
+    )
     renderer = ax.figure.canvas.get_renderer()
     inv = ax.transData.inverted()
     frame = ax.get_window_extent(renderer)
