@@ -436,3 +436,9 @@ def test_two_concurrent_map_runs_on_one_png(solved_cli, tmp_path):
         assert [p.returncode for p in procs] == [EXIT_OK, EXIT_OK], outs
         assert mpimg.imread(out).shape[:2] == A4_PIXELS[::-1]
         assert [p.name for p in tmp_path.iterdir()] == ["same.png"]
+
+
+def test_same_plan_same_png_bytes(tiny_results, tmp_path):
+    """Label placement is bounded by iterations, not seconds: two draws give identical files."""
+    a, b = draw_map(tiny_results, tmp_path / "a.png"), draw_map(tiny_results, tmp_path / "b.png")
+    assert a.read_bytes() == b.read_bytes()
