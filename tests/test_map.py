@@ -365,10 +365,10 @@ def test_legend_and_colour_bar_beside_the_map(pakistan, figure):
 
 def test_sheet_fit_scale():
     """1753 x 1240 px at 96 px/in is 18.26 x 12.92 in; an A4 landscape page less 0.5 in margins
-    and 0.45 in for the note row leaves 10.69 x 6.82 in: scale min(0.585, 0.528) = 0.528."""
-    assert sheet_fit_scale() == pytest.approx(min(10.69 * 96 / 1753, 6.82 * 96 / 1240))
-    assert sheet_fit_scale() == pytest.approx(0.528, abs=5e-4)
-    assert 1753 * sheet_fit_scale() / 96 <= 10.69 and 1240 * sheet_fit_scale() / 96 <= 8.27 - 1.0 - 0.45 + 1e-9
+    and 0.85 in above the picture leaves 10.69 x 6.42 in: scale min(0.585, 0.497) = 0.497."""
+    assert sheet_fit_scale() == pytest.approx(min(10.69 * 96 / 1753, 6.42 * 96 / 1240))
+    assert sheet_fit_scale() == pytest.approx(0.497, abs=5e-4)
+    assert 1753 * sheet_fit_scale() / 96 <= 11.69 - 1.0 and 1240 * sheet_fit_scale() / 96 <= 8.27 - 1.0 - 0.85 + 1e-9
 
 
 # ---------------------------------------------------------------------------------------------

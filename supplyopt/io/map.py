@@ -47,10 +47,13 @@ MAP_BOX = (0.045, 0.06, 0.63, 0.87)  # the map's axes in figure fractions (left,
 SIDE_X = 0.70  # legend and colour bar start here, right of the map
 
 
-def sheet_fit_scale(width_px: int = int(FIGSIZE[0] * DPI), height_px: int = int(FIGSIZE[1] * DPI), *, margin_in: float = 0.5, top_in: float = 0.45) -> float:
+def sheet_fit_scale(width_px: int = int(FIGSIZE[0] * DPI), height_px: int = int(FIGSIZE[1] * DPI), *, margin_in: float = 0.5, top_in: float = 0.85) -> float:
     """Scale for the map picture in a spreadsheet (96 px per inch) so that it fits one A4
-    landscape page with `margin_in` margins on every side and `top_in` above it for the note row.
-    For the default 1753 x 1240 px PNG: min(10.69 / 18.26, 6.82 / 12.92) = 0.528."""
+    landscape page with `margin_in` margins on every side and `top_in` above it (two 15 pt note
+    rows, 0.42 in, plus the header/footer room LibreOffice keeps, measured). For the default
+    1753 x 1240 px PNG: min(10.69 * 96 / 1753, 6.42 * 96 / 1240) = min(0.585, 0.497) = 0.497.
+    Checked by printing to PDF with LibreOffice: 0.497 and 0.5 give one page, 0.528 two (in a
+    write-only workbook, where openpyxl drops fitToPage)."""
     page_w, page_h = FIGSIZE
     return min((page_w - 2 * margin_in) * 96 / width_px, (page_h - 2 * margin_in - top_in) * 96 / height_px)
 
