@@ -59,7 +59,7 @@ def test_solve_refuses_an_output_below_a_file_before_solving(case, tmp_path):
     blocker.write_text("x")
     res = invoke("solve", case, "-o", blocker / "r.xlsx")
     assert res.exit_code == EXIT_OUTPUT
-    assert "is not a folder" in said(res) and "HiGHS" not in res.output
+    assert "is a file, not a folder" in said(res) and "HiGHS" not in res.output
 
 
 def test_solve_refuses_to_overwrite_its_input_even_with_force(tmp_path):
@@ -86,7 +86,7 @@ def test_solve_scenarios_check_every_output_first(tmp_path):
 def test_solve_puts_the_map_in_place_only_after_the_workbook_is_written(tmp_path, monkeypatch):
     from test_map import tiny_on_map
 
-    import supplyopt.io.results_workbook as rw
+    import supplyopt.io.plan as plan_files
     from supplyopt.errors import OutputError
     from supplyopt.io.template import write_template
 
@@ -95,11 +95,11 @@ def test_solve_puts_the_map_in_place_only_after_the_workbook_is_written(tmp_path
     def refused(*args, **kwargs):
         raise OutputError("disk full (simulated)")
 
-    monkeypatch.setattr(rw, "write_results_workbook", refused)
+    monkeypatch.setattr(plan_files, "write_plan", refused)
     res = invoke("solve", src, "-o", tmp_path / "r.xlsx")
     assert res.exit_code == EXIT_OUTPUT and "disk full" in said(res)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["case.xlsx"]  # no map, no temporary file
     monkeypatch.undo()
     res = invoke("solve", src, "-o", tmp_path / "r.xlsx")
     assert res.exit_code == EXIT_OK, res.output
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["case.xlsx", "r.xlsx", "r_map.png"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["case.xlsx", "r.record", "r.xlsx", "r_map.png"]

@@ -89,11 +89,15 @@ def time_limit_option(help: str):
 def check_outputs(outs: Iterable[Path], force: bool, protect: Iterable[Path | str | None] = ()) -> None:
     """Refuse now (exit 6), before any solve, an output that exists without --force, is a folder,
     sits below a file, or would overwrite one of `protect` (the inputs)."""
-    from supplyopt.io.output_check import check_output
+    from supplyopt.io.atomic import check_target
 
     protect = list(protect)
     for out in outs:
-        check_output(out, overwrite=force, protect=protect, what="the input workbook")
+        check_target(out, overwrite=force, protect=protect)
+        if out.suffix.lower() == ".xlsx":
+            # The map beside a plan (kept or replaced, so any existing one is fine); its name is one
+            # byte longer than the record folder's (<stem>_map.png vs <stem>.record), so it checks both.
+            check_target(out.with_name(out.stem + "_map.png"), overwrite=True, protect=protect)
 
 
 def stem_of(input: Path) -> str:

@@ -147,8 +147,8 @@ def map_cmd(
     """Draw the network map of a plan: nodes by kind, flows as line widths, risk as colour."""
 
     def run():
+        from supplyopt.io.atomic import check_target
         from supplyopt.io.map import draw_map
-        from supplyopt.io.output_check import check_output
         from supplyopt.studies.reopen import read_plan_results
 
         results = read_plan_results(results_workbook)
@@ -156,8 +156,8 @@ def map_cmd(
         periods = list(dict.fromkeys(results["Costs"]["period"])) if all_periods else [period]
         outs = [base if not all_periods else base.with_name(f"{base.stem}_{file_part(str(p))}.png") for p in periods]
         for out in outs:  # --force must not turn the workbook into a PNG
-            check_output(out, overwrite=force, protect=[results_workbook], what="the results workbook")
+            check_target(out, overwrite=force, protect=[results_workbook], what="the results workbook")
         for p, out in zip(periods, outs):
-            console.print(f"Map written: [bold]{draw_map(results, out, period=p)}[/]")
+            console.print(f"Map written: [bold]{draw_map(results, out, period=p, overwrite=force, protect=[results_workbook])}[/]")
 
     guard(run)

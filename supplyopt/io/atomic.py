@@ -112,17 +112,18 @@ def _check_folder(folder: Path, target: Path) -> None:
         raise OutputError(f"cannot write {target}: {_why(exc)}.") from exc
 
 
-def check_target(path: str | os.PathLike, *, overwrite: bool, protect: Iterable[str | os.PathLike] = ()) -> Path:
+def check_target(path: str | os.PathLike, *, overwrite: bool, protect: Iterable[str | os.PathLike | None] = (), what: str = "the input workbook") -> Path:
     """Refuse (OutputError) a target that cannot or must not be written; return it as a Path.
 
     Refused: one of `protect` (the input); a folder; an existing FIFO, device or socket; an
     existing file when `overwrite` is False; a name longer than the file system's limit
     (PC_NAME_MAX, 255 bytes where unknown); a folder path with a file in it. A missing folder is
-    fine (atomic_write creates it)."""
+    fine (atomic_write creates it). The one check of every output path: the CLI calls it for every
+    output before it solves, and every writer calls it again before it writes."""
     target = Path(path)
     for p in protect:
         if p is not None and _same_file(target, Path(p)):
-            raise OutputError(f"refusing to overwrite the input workbook {p}: choose another output file than {target}.")
+            raise OutputError(f"refusing to overwrite {what} {p}: choose another output file than {target}.")
     limit = _name_max(target.parent)
     size = len(os.fsencode(target.name))
     if size > limit:

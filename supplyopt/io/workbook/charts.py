@@ -133,6 +133,12 @@ def write_map(ws, png: Path) -> None:
     from openpyxl.drawing.image import Image
 
     ws.append([cell(ws, "Network map: flows as line widths, corridor risk as colour; the PNG is also beside this workbook.", font=NOTE_FONT)])
+    from supplyopt.io.map import sheet_fit_scale
+
     img = Image(str(png))
-    img.width, img.height = img.width * 0.5, img.height * 0.5
+    scale = sheet_fit_scale(img.width, img.height)  # one A4 landscape page, legend included
+    img.width, img.height = img.width * scale, img.height * scale
     ws.add_image(img, "A3")
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = 9  # A4
+    ws.page_margins.left = ws.page_margins.right = ws.page_margins.top = ws.page_margins.bottom = 0.5
