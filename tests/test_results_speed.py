@@ -28,8 +28,9 @@ from supplyopt.io import results_workbook as rw
 from supplyopt.io.memory import instance_from_records
 from supplyopt.io.results_workbook import read_results_workbook, write_results_workbook
 from supplyopt.model import build_model
-from supplyopt.results import Results, _Solution, extract_results
+from supplyopt.results import Results, extract_results
 from supplyopt.solve.highs import OPTIMAL, SolveOptions, solve
+from supplyopt.solve.solution import Solution
 
 REL = 1e-9
 
@@ -145,7 +146,7 @@ def test_cost_table_equals_each_terms_own_values(solved):
 
 def test_memoised_values_are_pyomos_floats_and_unset_variables_count_zero(solved):
     m, _, _ = solved
-    sol = _Solution()
+    sol = Solution()
     assert sol.val(m.npv) == pyo.value(m.npv)  # same operations in the same order: the same float
     assert sol.val(m.npv) == pyo.value(m.npv)  # second time from the memory
     for s in m.data.scenarios:
@@ -153,10 +154,10 @@ def test_memoised_values_are_pyomos_floats_and_unset_variables_count_zero(solved
     k = pyo.ConcreteModel()
     k.x = pyo.Var([1, 2])
     k.e = pyo.Expression(expr=3 * k.x[1] + 2 * k.x[2] + 1)
-    assert _Solution().val(k.e) == 0.0  # no value yet: 0, as pyo.value(..., exception=False) → None
+    assert Solution().val(k.e) == 0.0  # no value yet: 0, as pyo.value(..., exception=False) → None
     k.x[1].value, k.x[2].value = 1.5, 2.0
-    assert _Solution().val(k.e) == pyo.value(k.e) == 9.5
-    assert _Solution().val(7) == 7.0
+    assert Solution().val(k.e) == pyo.value(k.e) == 9.5
+    assert Solution().val(7) == 7.0
 
 
 # ------------------------------------------------------------------------- workbook
