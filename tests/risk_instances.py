@@ -80,3 +80,53 @@ def term_pv(res: Results, term: str) -> float:
 
 def npv(res: Results) -> float:
     return res.summary["npv_usd"]
+
+
+def rich_records() -> dict:
+    """Mine → (SHORT, risky and escorted | LONG1-LONG2 via hub H, LONG1 upgradable) → refinery →
+    port; SHORT closed in the disruption case; copper sold under a soft 100 t/yr contract."""
+    return {
+        "Settings": [
+            {"name": "discount_rate", "value": 0.1},
+            {"name": "disruptions", "value": "yes"},
+            {"name": "cvar_weight", "value": 0.3},
+            {"name": "cvar_alpha", "value": 0.8},
+            {"name": "escorts", "value": "yes"},
+            {"name": "expected_loss", "value": "yes"},
+        ],
+        "Periods": [{"period": "P1", "start_year": 2030, "length_years": 2}, {"period": "P2", "start_year": 2032, "length_years": 3}],
+        "Commodities": [
+            {"commodity": "CONC", "kind": "concentrate", "cargo_value_usd_per_t": 1000},
+            {"commodity": "CU", "kind": "refined", "cargo_value_usd_per_t": 5000},
+        ],
+        "Nodes": [{"node": "MINE", "kind": "mine"}, {"node": "H", "kind": "hub"}, {"node": "REF", "kind": "refinery"}, {"node": "PORT", "kind": "port"}],
+        "Corridors": [
+            road("SHORT", "MINE", "REF", 100),
+            road("LONG1", "MINE", "H", 90, capacity_t_per_yr=400),
+            road("LONG2", "H", "REF", 90),
+            road("EXP", "REF", "PORT", 100),
+        ],
+        "Mines": [{"mine": "MINE", "commodity": "CONC", "max_t_per_yr": 1000, "cost_usd_per_t": 50}],
+        "Refineries": [{"site": "REF", "open_capex_usd": 10000, "module_size_t_per_yr": 600, "module_capex_usd": 1000, "max_modules": 2}],
+        "Recipes": [{"recipe": "SMELT", "input_commodity": "CONC", "cost_usd_per_t": 20}],
+        "RecipeOutputs": [{"recipe": "SMELT", "output_commodity": "CU", "yield": 0.25}],
+        "Ports": [{"port": "PORT", "handling_usd_per_t": 5}],
+        "Markets": [
+            {"node": "PORT", "commodity": "CONC", "price_usd_per_t": 100},
+            {"node": "PORT", "commodity": "CU", "price_usd_per_t": 600, "min_t_per_yr": 100, "shortfall_penalty_usd_per_t": 50},
+        ],
+        "Upgrades": [{"upgrade": "U-LONG1", "element_type": "corridor", "element": "LONG1", "capex_usd": 2000, "added_capacity_t_per_yr": 1000}],
+        "CorridorRisk": [
+            {
+                "corridor": "SHORT",
+                "risk_score": 2,
+                "incident_probability": 0.01,
+                "security_cost_usd_per_t": 1,
+                "convoy_size_t": 300,
+                "escort_cost_usd_per_convoy": 50,
+            }
+        ],
+        "NodeRisk": [{"node": "H", "risk_score": 1, "incident_probability": 0.005, "security_cost_usd_per_t": 0.5}],
+        "Disruptions": [{"disruption": "SHORT_CLOSED", "probability": 0.2}],
+        "DisruptionFactors": [{"disruption": "SHORT_CLOSED", "element_type": "corridor", "element": "SHORT", "factor": 0}],
+    }

@@ -6,8 +6,8 @@ import pyomo.environ as pyo
 from pyomo.common.gc_manager import PauseGC
 
 from supplyopt.inputs.instance import Instance
+from supplyopt.model import registry
 from supplyopt.model.data import ModelData, prepare
-from supplyopt.model.registry import FAMILIES
 
 
 def build_model(inst: Instance | ModelData) -> pyo.ConcreteModel:
@@ -20,7 +20,7 @@ def build_model(inst: Instance | ModelData) -> pyo.ConcreteModel:
         m = pyo.ConcreteModel(name="supplyopt")
         m.data = d
         m.money_terms = {}
-        for family in FAMILIES:
+        for family in registry.FAMILIES:
             family.build(m, d)
     return m
 

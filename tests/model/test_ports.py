@@ -50,3 +50,21 @@ def test_ports_contracts_and_factors(kwargs, npv, upgrade, sold_a, sold_b):
     assert_decision(r, "Flows", "t_per_yr", sold_a + sold_b, corridor="H-M", from_node="MINE", commodity="CONC", period="P1")
     assert_term(r, "upgrade_capex", -2200 / 1.1 if upgrade else 0.0)
     assert_plan_valid(r, s.instance)
+
+
+def test_upgraded_port_capacity_is_one_bound():
+    """ports_and_contracts(price_b=90) builds U-B (see PORT_CASES): PORT_B's capacity is
+    400 + 600 = 1,000 t/yr, of which 900 are sold. PortUse, the shadow price's limit and the
+    limit's wording (Ports row 3) all give that one bound, f · (base + added · built)."""
+    from supplyopt.model.registry import limits
+    from supplyopt.studies.diagnose import shadow_prices
+
+    s = solve_records(I.ports_and_contracts(price_b=90))
+    assert_decision(s.results, "PortUse", "capacity_t_per_yr", 1000, port="PORT_B", period="P1")
+    assert_decision(s.results, "PortUse", "t_per_yr", 900, port="PORT_B", period="P1")
+    assert_decision(s.results, "PortUse", "capacity_t_per_yr", 500, port="PORT_A", period="P1")
+    prices = shadow_prices(s.model)
+    row = prices[(prices["family"] == "port_capacity") & (prices["element"] == "base | PORT_B | P1")].iloc[0]
+    assert (row["limit"], row["used"], row["sheet"], row["row"]) == (pytest.approx(1000), pytest.approx(900), "Ports", 3)
+    (limit,) = [lim for lim in limits() if lim.name == "port_capacity"]
+    assert limit.finding(s.model, s.model.data, ("base", "PORT_B", "P1")).what == "port PORT_B capacity 1,000 t/yr in P1"

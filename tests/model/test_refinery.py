@@ -12,6 +12,7 @@ from model_asserts import (
     assert_term,
     solve_records,
 )
+from pyomo.environ import value as pyo_value
 
 import instances as I
 
@@ -204,3 +205,25 @@ def test_earliest_period_and_lead_time(earliest, lead, allowed, opened, capex_fa
     assert_term(r, "refinery_capex", -90_000 * capex_factor, period=opened)
     assert_term(r, "refinery_capex", -90_000 * capex_factor)
     assert_plan_valid(r, s.instance)
+
+
+def test_refinery_capacity_limit_is_factor_times_size_times_modules():
+    """test_capacity_factor_brings_module_forward's plan: 2 modules of 1,000 t/yr from P1, the
+    refinery at factor 0.5 in P1. Capacity f · size · modules: P1 0.5 × 1,000 × 2 = 1,000 t/yr
+    (full: 1,000 t refined), P2 1 × 1,000 × 2 = 2,000 t/yr (full). The shadow prices' limit and
+    the Refineries table (nameplate: modules × size, no factor) say so."""
+    from supplyopt.model.refinery import capacity
+    from supplyopt.studies.diagnose import shadow_prices
+
+    recs = I.capacity_growth("module")
+    recs["CapacityFactors"] = [{"element_type": "refinery", "element": "REF", "period": "P1", "factor": 0.5}]
+    s = solve_records(recs)
+    m = s.model
+    assert pyo_value(capacity(m, m.data, ("base", "REF", "P1"))) == pytest.approx(1000)
+    assert pyo_value(capacity(m, m.data, ("base", "REF", "P2"))) == pytest.approx(2000)
+    prices = shadow_prices(m).set_index("element")
+    cap = prices[prices["family"] == "refinery_capacity"]
+    assert cap.loc["base | REF | P1", "limit"] == pytest.approx(1000) and cap.loc["base | REF | P1", "used"] == pytest.approx(1000)
+    assert cap.loc["base | REF | P2", "limit"] == pytest.approx(2000) and cap.loc["base | REF | P2", "used"] == pytest.approx(2000)
+    assert_decision(s.results, "Refineries", "capacity_t_per_yr", 2000, site="REF", period="P1")
+    assert_decision(s.results, "Refineries", "utilisation", 0.5, site="REF", period="P1")
