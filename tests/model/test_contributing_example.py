@@ -35,9 +35,13 @@ def with_example(monkeypatch):
     monkeypatch.setattr(instance_module, "TABLES_BY_NAME", {**instance_module.TABLES_BY_NAME, table.name: table})
     module = types.ModuleType("supplyopt.model.export_quota")
     exec(compile(module_src, "CONTRIBUTING.md: export_quota.py", "exec"), module.__dict__)
+    shown: dict = {"export_quota": module}
+    exec(registry_line, vars(registry) | shown, shown)  # the registry excerpt, `...` for the lines as they are
+    _, before, new, after, _ = shown["FAMILIES"]
     families = list(registry.FAMILIES)
-    families.insert([f.name for f in families].index("market") + 1, eval(registry_line.strip().rstrip(","), {"export_quota": module}))
-    monkeypatch.setattr(registry, "FAMILIES", tuple(families))
+    at = families.index(before) + 1
+    assert families[at] is after  # the excerpt matches the registry around the new line
+    monkeypatch.setattr(registry, "FAMILIES", tuple(families[:at] + [new] + families[at:]))
     return module
 
 
