@@ -23,69 +23,17 @@ import openpyxl
 import pandas as pd
 import pyomo.environ as pyo
 import pytest
+from risk_instances import rich_records
 
 from supplyopt.io import results_workbook as rw
 from supplyopt.io.memory import instance_from_records
 from supplyopt.io.results_workbook import read_results_workbook, write_results_workbook
 from supplyopt.model import build_model
-from supplyopt.results import Results, _Solution, extract_results
+from supplyopt.results import Results, extract_results
 from supplyopt.solve.highs import OPTIMAL, SolveOptions, solve
+from supplyopt.solve.solution import Solution
 
 REL = 1e-9
-
-
-def _road(k: str, a: str, b: str, km: float, **extra) -> dict:
-    return {"corridor": k, "from_node": a, "to_node": b, "mode": "road", "distance_km": km, "cost_usd_per_tkm": 0.1, "bidirectional": False, **extra}
-
-
-def rich_records() -> dict:
-    """Mine → (SHORT, risky and escorted | LONG1-LONG2 via hub H, LONG1 upgradable) → refinery →
-    port; SHORT closed in the disruption case; copper sold under a soft 100 t/yr contract."""
-    return {
-        "Settings": [
-            {"name": "discount_rate", "value": 0.1},
-            {"name": "disruptions", "value": "yes"},
-            {"name": "cvar_weight", "value": 0.3},
-            {"name": "cvar_alpha", "value": 0.8},
-            {"name": "escorts", "value": "yes"},
-            {"name": "expected_loss", "value": "yes"},
-        ],
-        "Periods": [{"period": "P1", "start_year": 2030, "length_years": 2}, {"period": "P2", "start_year": 2032, "length_years": 3}],
-        "Commodities": [
-            {"commodity": "CONC", "kind": "concentrate", "cargo_value_usd_per_t": 1000},
-            {"commodity": "CU", "kind": "refined", "cargo_value_usd_per_t": 5000},
-        ],
-        "Nodes": [{"node": "MINE", "kind": "mine"}, {"node": "H", "kind": "hub"}, {"node": "REF", "kind": "refinery"}, {"node": "PORT", "kind": "port"}],
-        "Corridors": [
-            _road("SHORT", "MINE", "REF", 100),
-            _road("LONG1", "MINE", "H", 90, capacity_t_per_yr=400),
-            _road("LONG2", "H", "REF", 90),
-            _road("EXP", "REF", "PORT", 100),
-        ],
-        "Mines": [{"mine": "MINE", "commodity": "CONC", "max_t_per_yr": 1000, "cost_usd_per_t": 50}],
-        "Refineries": [{"site": "REF", "open_capex_usd": 10000, "module_size_t_per_yr": 600, "module_capex_usd": 1000, "max_modules": 2}],
-        "Recipes": [{"recipe": "SMELT", "input_commodity": "CONC", "cost_usd_per_t": 20}],
-        "RecipeOutputs": [{"recipe": "SMELT", "output_commodity": "CU", "yield": 0.25}],
-        "Ports": [{"port": "PORT", "handling_usd_per_t": 5}],
-        "Markets": [
-            {"node": "PORT", "commodity": "CONC", "price_usd_per_t": 100},
-            {"node": "PORT", "commodity": "CU", "price_usd_per_t": 600, "min_t_per_yr": 100, "shortfall_penalty_usd_per_t": 50},
-        ],
-        "Upgrades": [{"upgrade": "U-LONG1", "element_type": "corridor", "element": "LONG1", "capex_usd": 2000, "added_capacity_t_per_yr": 1000}],
-        "CorridorRisk": [
-            {
-                "corridor": "SHORT",
-                "risk_score": 2,
-                "incident_probability": 0.01,
-                "security_cost_usd_per_t": 1,
-                "convoy_size_t": 300,
-                "escort_cost_usd_per_convoy": 50,
-            }
-        ],
-        "NodeRisk": [{"node": "H", "risk_score": 1, "incident_probability": 0.005, "security_cost_usd_per_t": 0.5}],
-        "Disruptions": [{"disruption": "SHORT_CLOSED", "probability": 0.2}],
-        "DisruptionFactors": [{"disruption": "SHORT_CLOSED", "element_type": "corridor", "element": "SHORT", "factor": 0}],
-    }
 
 
 @pytest.fixture(scope="module")
@@ -145,7 +93,7 @@ def test_cost_table_equals_each_terms_own_values(solved):
 
 def test_memoised_values_are_pyomos_floats_and_unset_variables_count_zero(solved):
     m, _, _ = solved
-    sol = _Solution()
+    sol = Solution()
     assert sol.val(m.npv) == pyo.value(m.npv)  # same operations in the same order: the same float
     assert sol.val(m.npv) == pyo.value(m.npv)  # second time from the memory
     for s in m.data.scenarios:
@@ -153,10 +101,10 @@ def test_memoised_values_are_pyomos_floats_and_unset_variables_count_zero(solved
     k = pyo.ConcreteModel()
     k.x = pyo.Var([1, 2])
     k.e = pyo.Expression(expr=3 * k.x[1] + 2 * k.x[2] + 1)
-    assert _Solution().val(k.e) == 0.0  # no value yet: 0, as pyo.value(..., exception=False) → None
+    assert Solution().val(k.e) == 0.0  # no value yet: 0, as pyo.value(..., exception=False) → None
     k.x[1].value, k.x[2].value = 1.5, 2.0
-    assert _Solution().val(k.e) == pyo.value(k.e) == 9.5
-    assert _Solution().val(7) == 7.0
+    assert Solution().val(k.e) == pyo.value(k.e) == 9.5
+    assert Solution().val(7) == 7.0
 
 
 # ------------------------------------------------------------------------- workbook

@@ -3,7 +3,8 @@
 Derived once from an Instance by `prepare(inst)`: per-period rows expanded (a blank period
 means every period, a row naming a period overrides it), arcs built from corridors,
 (arc, commodity) pairs pruned to those that can carry flow, discount factors computed.
-Nothing here builds Pyomo components; nothing in model/ reads the Instance directly.
+Nothing here builds Pyomo components; nothing in model/ reads the Instance directly (a family
+with a table of its own reads it from `ModelData.inputs`).
 """
 
 from __future__ import annotations
@@ -75,6 +76,10 @@ class ModelData:
     forced_design: dict[tuple[str, str], bool] = field(default_factory=dict)
     # Elastic mode (diagnosis): minimum production and exposure budgets get slack variables
     elastic: bool = False
+    # The instance's tables (with their `_row` column) and settings as read: a family whose
+    # parameters are one table of its own reads them here (see CONTRIBUTING, adding a family).
+    inputs: dict[str, pd.DataFrame] = field(default_factory=dict)
+    settings: dict[str, Any] = field(default_factory=dict)
 
     def shortfall_penalty(self, key: tuple[str, str, str]) -> float | None:
         own = self.markets[key]["penalty"]
@@ -223,6 +228,8 @@ def prepare(inst: Instance) -> ModelData:
         upgrade_periods=upgrade_periods,
         factors=factors,
         rows=rows,
+        inputs=dict(inst.tables),
+        settings=dict(inst.settings),
     )
     d.node_info = {rec["node"]: {"name": rec["name"], "kind": rec["kind"], "lat": rec["lat"], "lon": rec["lon"]} for rec in inst["Nodes"].to_dict("records")}
     d.corridor_info = {

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import math
 
+import pandas as pd
 import pyomo.environ as pyo
 
 from supplyopt.model.data import ModelData
+from supplyopt.model.family import Family, Table, clean
 from supplyopt.model.terms import add_term
 
 
@@ -54,3 +56,50 @@ def _add_shortfall(m: pyo.ConcreteModel, d: ModelData, soft: list[tuple[str, str
     for s, n, c, p in idx:
         by_sp.setdefault((s, p), []).append(d.shortfall_penalty((n, c, p)) * m.shortfall[s, n, c, p])
     add_term(m, "contract_shortfall", "operating", "Contract shortfall penalty", lambda s, p: pyo.quicksum(by_sp.get((s, p), [])))
+
+
+def sales_table(m, d: ModelData, sol) -> pd.DataFrame:
+    """Sales: tonnes sold at each node against the contract, with price and revenue."""
+    rows = []
+    for (s, n, c, p), v in sol.vals(m.sell).items():
+        rec = d.markets[(n, c, p)]
+        rows.append(
+            {
+                "scenario": s,
+                "node": n,
+                "commodity": c,
+                "period": p,
+                "t_per_yr": clean(v),
+                "price_usd_per_t": rec["price"],
+                "revenue_usd_per_yr": clean(v * rec["price"]),
+                "min_t_per_yr": rec["min"],
+                "max_t_per_yr": None if math.isinf(rec["max"]) else rec["max"],
+            }
+        )
+    return pd.DataFrame(
+        rows, columns=["scenario", "node", "commodity", "period", "t_per_yr", "price_usd_per_t", "revenue_usd_per_yr", "min_t_per_yr", "max_t_per_yr"]
+    )
+
+
+def shortfall_table(m, d: ModelData, sol) -> pd.DataFrame | None:
+    """Shortfalls: unmet soft contract minimums and their penalty; no table without any."""
+    if not len(m.shortfall):
+        return None
+    rows = []
+    for (s, n, c, p), v in sol.vals(m.shortfall).items():
+        rec = d.markets[(n, c, p)]
+        rows.append(
+            {
+                "scenario": s,
+                "node": n,
+                "commodity": c,
+                "period": p,
+                "min_t_per_yr": rec["min"],
+                "shortfall_t_per_yr": clean(v),
+                "penalty_usd_per_t": d.shortfall_penalty((n, c, p)),
+            }
+        )
+    return pd.DataFrame(rows, columns=["scenario", "node", "commodity", "period", "min_t_per_yr", "shortfall_t_per_yr", "penalty_usd_per_t"])
+
+
+FAMILY = Family("market", add_sales, rows=("contract_minimum",), tables=(Table("Sales", sales_table, 23), Table("Shortfalls", shortfall_table, 70)))

@@ -3,9 +3,11 @@ optionally mixed with the CVaR of scenario NPV (two-stage disruptions)."""
 
 from __future__ import annotations
 
+import pandas as pd
 import pyomo.environ as pyo
 
-from supplyopt.model.data import ModelData
+from supplyopt.model.data import BASE_SCENARIO, ModelData
+from supplyopt.model.family import Family, Table, clean
 
 TIE_BREAK = 1e-6
 
@@ -46,3 +48,55 @@ def add_objective(m: pyo.ConcreteModel, d: ModelData) -> None:
         m.obj = pyo.Objective(expr=(1 - weight + tie) * m.npv + weight * m.cvar, sense=pyo.maximize)
     else:
         m.obj = pyo.Objective(expr=m.npv, sense=pyo.maximize)
+
+
+def cost_table(m, d: ModelData, sol) -> pd.DataFrame:
+    """Costs: every money term per period, nominal (probability-weighted over scenarios) and
+    present value (signed: revenue +, costs −)."""
+    rows = []
+    for t in m.money_terms.values():
+        for p in d.periods:
+            if t.per_scenario:
+                nominal = sum(d.probability[s] * sol.val(t.nominal[s, p]) for s in d.scenarios)
+                pv = sum(sol.val(t.present_value[s, p]) for s in d.scenarios)
+            else:
+                nominal, pv = sol.val(t.nominal[p]), sol.val(t.present_value[p])
+            unit = "USD" if t.kind == "capex" else "USD/yr"
+            rows.append(
+                {
+                    "term": t.name,
+                    "label": t.label,
+                    "kind": t.kind,
+                    "period": p,
+                    "nominal": clean(nominal),
+                    "unit": unit,
+                    "present_value_usd": clean(t.sign * pv),
+                }
+            )
+    return pd.DataFrame(rows, columns=["term", "label", "kind", "period", "nominal", "unit", "present_value_usd"])
+
+
+def scenario_table(m, d: ModelData, sol) -> pd.DataFrame | None:
+    """ScenarioOutcomes, per disruption scenario: probability, NPV of the shared design, revenue,
+    unmet contracts, exposure; no table in a deterministic run."""
+    if d.scenarios == [BASE_SCENARIO]:
+        return None
+    rows = []
+    short = sol.vals(m.shortfall) if hasattr(m, "shortfall") else {}
+    for s in d.scenarios:
+        revenue = sum(d.flow_factor[p] * sol.val(m.term_revenue[s, p]) for p in d.periods)
+        unmet = sum(v for (ss, _n, _c, _p), v in short.items() if ss == s)
+        rows.append(
+            {
+                "scenario": s,
+                "probability": d.probability[s],
+                "npv_usd": sol.val(m.scenario_npv[s]),
+                "revenue_pv_usd": revenue,
+                "unmet_contracts_t_per_yr_total": clean(unmet),
+                "exposure_total": clean(sol.val(m.exposure_total[s])),
+            }
+        )
+    return pd.DataFrame(rows, columns=["scenario", "probability", "npv_usd", "revenue_pv_usd", "unmet_contracts_t_per_yr_total", "exposure_total"])
+
+
+FAMILY = Family("objective", add_objective, rows=("cvar_shortfall",), tables=(Table("Costs", cost_table, 0), Table("ScenarioOutcomes", scenario_table, 50)))

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import pyomo.environ as pyo
 
 from supplyopt.model.data import ModelData
+from supplyopt.model.family import Family, Table, clean
 from supplyopt.model.terms import add_term
 
 
@@ -36,3 +38,26 @@ def add_production(m: pyo.ConcreteModel, d: ModelData) -> None:
     for s, i, c, p in m.SUPPLY_S:
         by_sp.setdefault((s, p), []).append(d.supply[(i, c, p)]["cost"] * m.produce[s, i, c, p])
     add_term(m, "mining", "operating", "Mining cost", lambda s, p: pyo.quicksum(by_sp.get((s, p), [])))
+
+
+def production_table(m, d: ModelData, sol) -> pd.DataFrame:
+    """Production: output of each mine and commodity against its bounds, with the mining cost."""
+    rows = []
+    for (s, i, c, p), v in sol.vals(m.produce).items():
+        rec = d.supply[(i, c, p)]
+        rows.append(
+            {
+                "scenario": s,
+                "mine": i,
+                "commodity": c,
+                "period": p,
+                "t_per_yr": clean(v),
+                "min_t_per_yr": rec["min"],
+                "max_t_per_yr": rec["max"],
+                "cost_usd_per_yr": clean(v * rec["cost"]),
+            }
+        )
+    return pd.DataFrame(rows, columns=["scenario", "mine", "commodity", "period", "t_per_yr", "min_t_per_yr", "max_t_per_yr", "cost_usd_per_yr"])
+
+
+FAMILY = Family("production", add_production, rows=("production_minimum",), tables=(Table("Production", production_table, 21),))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pyomo.environ as pyo
 
 from supplyopt.model.data import ModelData
+from supplyopt.model.family import Family
 
 
 def add_sets(m: pyo.ConcreteModel, d: ModelData) -> None:
@@ -16,3 +17,6 @@ def add_sets(m: pyo.ConcreteModel, d: ModelData) -> None:
     m.SUPPLY = pyo.Set(initialize=list(d.supply), dimen=3, ordered=True)
     m.MARKET = pyo.Set(initialize=list(d.markets), dimen=3, ordered=True)
     m.SITE_RECIPE = pyo.Set(initialize=d.site_recipes, dimen=2, ordered=True)
+
+
+FAMILY = Family("sets", add_sets)

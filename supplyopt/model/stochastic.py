@@ -8,6 +8,7 @@ import math
 import pyomo.environ as pyo
 
 from supplyopt.model.data import ModelData
+from supplyopt.schema import SETTINGS_BY_NAME
 
 
 def npv_unit(m: pyo.ConcreteModel, d: ModelData) -> float:
@@ -35,8 +36,8 @@ def add_cvar(m: pyo.ConcreteModel, d: ModelData) -> None:
     probability at most 1 − α) and CVaR the mean NPV of the worst 1 − α probability mass; α = 0
     gives CVaR = E[NPV]. Named `cvar_eta`, `cvar_excess[s]`, `cvar_shortfall[s]`, `cvar` (USD).
     """
-    a = d.risk_settings.get("cvar_alpha")
-    alpha = 0.9 if a is None else float(a)  # not `or 0.9`: α = 0 is a valid level
+    a = d.risk_settings.get("cvar_alpha")  # None only in ModelData made without the Settings sheet
+    alpha = float(SETTINGS_BY_NAME["cvar_alpha"].default if a is None else a)  # not `or`: α = 0 is a valid level
     unit = npv_unit(m, d)
     m.cvar_eta = pyo.Var(within=pyo.Reals)
     m.cvar_excess = pyo.Var(m.S, within=pyo.NonNegativeReals)

@@ -15,20 +15,11 @@ import pyomo.environ as pyo
 from supplyopt.inputs.instance import Instance
 from supplyopt.model import build_model
 from supplyopt.model.data import BASE_SCENARIO, ModelData, prepare
+from supplyopt.model.family import Finding, scenario_suffix
+from supplyopt.model.registry import limits
 from supplyopt.solve.highs import SolveOptions, solve, solve_fixed_lp
 
 TOL = 1e-4  # t/yr, or USD per unit for duals
-
-
-@dataclass
-class Finding:
-    sheet: str
-    row: int | None
-    what: str  # what cannot be met, in planner terms
-
-    def __str__(self) -> str:
-        where = f"{self.sheet} row {self.row}" if self.row else self.sheet
-        return f"{where}: {self.what}"
 
 
 @dataclass
@@ -55,64 +46,14 @@ class Diagnosis:
         return pd.DataFrame(rows, columns=["kind", "sheet", "row", "finding"])
 
 
-def _scen(d: ModelData, s: str) -> str:
-    return "" if d.scenarios == [BASE_SCENARIO] else f", disruption {s}"
-
-
-def describe_limit(m: pyo.ConcreteModel, d: ModelData, family: str, idx: tuple) -> Finding | None:
-    """Planner wording, sheet and row of one constraint of a capacity or risk family."""
-    if family == "corridor_capacity":
-        s, k, p = idx
-        from supplyopt.model.capacity import _capacity_rhs
-
-        cap = pyo.value(_capacity_rhs(m, d, "corridor", k, d.corridor_capacity[k], s, p))
-        return Finding("Corridors", d.corridor_row.get(k), f"corridor {k} capacity {cap:,.0f} t/yr in {p}{_scen(d, s)}")
-    if family == "port_capacity":
-        s, n, p = idx
-        cap = pyo.value(m.port_capacity[idx].upper)
-        return Finding("Ports", d.ports[n]["row"], f"port {n} capacity {cap:,.0f} t/yr in {p}{_scen(d, s)}")
-    if family == "refinery_capacity":
-        s, j, p = idx
-        return Finding("Refineries", d.rows.get(("Refineries", j)), f"refinery {j} capacity (modules × module size) in {p}{_scen(d, s)}")
-    if family == "refinery_module_limit":
-        j, p = idx
-        return Finding("Refineries", d.rows.get(("Refineries", j)), f"refinery {j} max_modules {d.sites[j]['max_modules']} in {p}")
-    if family == "exposure_budget":
-        s, p = idx
-        return Finding("RiskLimits", d.rows.get(("RiskLimits", p)), f"exposure budget {d.risk_limits[p]['exposure_budget']:,.0f} in {p}{_scen(d, s)}")
-    if family == "escort_capacity":
-        s, p = idx
-        return Finding("RiskLimits", d.rows.get(("RiskLimits", p)), f"escort capacity {d.risk_limits[p]['max_convoys']:,.0f} convoys/yr in {p}{_scen(d, s)}")
-    if family in ("high_risk_share", "port_share", "corridor_share"):
-        setting = {"high_risk_share": "high_risk_max_share", "port_share": "max_port_share", "corridor_share": "max_corridor_share"}[family]
-        return Finding("Settings", None, f"{setting} = {d.risk_settings.get(setting)} ({', '.join(map(str, idx))})")
-    return None
-
-
-LIMIT_FAMILIES = (
-    "corridor_capacity",
-    "port_capacity",
-    "refinery_capacity",
-    "refinery_module_limit",
-    "exposure_budget",
-    "escort_capacity",
-    "high_risk_share",
-    "port_share",
-    "corridor_share",
-)
-
-
 def _binding_limits(m, d: ModelData, duals: dict) -> list[Finding]:
+    """The registered limits with a nonzero dual, worded for planners (each wording once)."""
     found: dict[str, Finding] = {}
-    for family in LIMIT_FAMILIES:
-        comp = getattr(m, family, None)
-        if comp is None:
-            continue
-        for idx, con in comp.items():
+    for limit in limits():
+        for idx, con in getattr(m, limit.name, {}).items():
             if abs(duals.get(con, 0.0)) > TOL:
-                f = describe_limit(m, d, family, idx if isinstance(idx, tuple) else (idx,))
-                if f:
-                    found.setdefault(str(f), f)
+                f = limit.finding(m, d, idx if isinstance(idx, tuple) else (idx,))
+                found.setdefault(str(f), f)
     return list(found.values())
 
 
@@ -121,7 +62,7 @@ def _mine_max_binding(m, d: ModelData, rcs: dict) -> list[Finding]:
     for (s, i, c, p), v in m.produce.items():
         ub = v.ub
         if ub is not None and abs(rcs.get(v, 0.0)) > TOL and abs(pyo.value(v) - ub) < 1e-6 * max(1.0, ub):
-            out.append(Finding("Mines", d.supply[(i, c, p)]["row"], f"mine {i} maximum {ub:,.0f} t/yr of {c} in {p}{_scen(d, s)}"))
+            out.append(Finding("Mines", d.supply[(i, c, p)]["row"], f"mine {i} maximum {ub:,.0f} t/yr of {c} in {p}{scenario_suffix(d, s)}"))
     return out
 
 
@@ -131,7 +72,7 @@ def _market_max_binding(m, d: ModelData, rcs: dict) -> list[Finding]:
     for (s, n, c, p), v in m.sell.items():
         ub = v.ub
         if ub is not None and abs(rcs.get(v, 0.0)) > TOL and abs(pyo.value(v) - ub) < 1e-6 * max(1.0, ub):
-            out.append(Finding("Markets", d.markets[(n, c, p)]["row"], f"{n} contract maximum {ub:,.0f} t/yr of {c} in {p}{_scen(d, s)}"))
+            out.append(Finding("Markets", d.markets[(n, c, p)]["row"], f"{n} contract maximum {ub:,.0f} t/yr of {c} in {p}{scenario_suffix(d, s)}"))
     return out
 
 
@@ -165,7 +106,7 @@ def diagnose(inst: Instance, options: SolveOptions = SolveOptions()) -> Diagnosi
                 Finding(
                     "Markets",
                     row["row"],
-                    f"{n}, {c}, {p}{_scen(d, s)}: minimum {row['min']:,.0f} t/yr cannot be met; {row['min'] - x:,.0f} t/yr is the most deliverable ({x:,.0f} t/yr short)",
+                    f"{n}, {c}, {p}{scenario_suffix(d, s)}: minimum {row['min']:,.0f} t/yr cannot be met; {row['min'] - x:,.0f} t/yr is the most deliverable ({x:,.0f} t/yr short)",
                 )
             )
     for (s, i, c, p), v in getattr(m, "production_slack", {}).items():
@@ -176,7 +117,7 @@ def diagnose(inst: Instance, options: SolveOptions = SolveOptions()) -> Diagnosi
                 Finding(
                     "Mines",
                     row["row"],
-                    f"{i}, {c}, {p}{_scen(d, s)}: minimum output {row['min']:,.0f} t/yr cannot be moved, processed or sold; at most {row['min'] - x:,.0f} t/yr",
+                    f"{i}, {c}, {p}{scenario_suffix(d, s)}: minimum output {row['min']:,.0f} t/yr cannot be moved, processed or sold; at most {row['min'] - x:,.0f} t/yr",
                 )
             )
     for (s, p), v in getattr(m, "exposure_slack", {}).items():
@@ -187,7 +128,7 @@ def diagnose(inst: Instance, options: SolveOptions = SolveOptions()) -> Diagnosi
                 Finding(
                     "RiskLimits",
                     d.rows.get(("RiskLimits", p)),
-                    f"{p}{_scen(d, s)}: exposure budget {b:,.0f} is too tight; the minimums need at least {b + x:,.0f}",
+                    f"{p}{scenario_suffix(d, s)}: exposure budget {b:,.0f} is too tight; the minimums need at least {b + x:,.0f}",
                 )
             )
     _lp, duals, rcs, _ = solve_fixed_lp(m, options)
@@ -198,25 +139,9 @@ def diagnose(inst: Instance, options: SolveOptions = SolveOptions()) -> Diagnosi
 SHADOW_COLUMNS = ["family", "element", "sheet", "row", "period", "scenario", "limit", "used", "npv_per_unit_usd", "usd_per_t_in_period"]
 
 
-def _corridor_users(m, d: ModelData, idx: tuple) -> list:
-    s, k, p = idx
-    return [m.flow[s, a, c, p] for a in d.corridor_arcs[k] for c in d.commodities if (s, a, c, p) in m.flow]
-
-
-def _port_users(m, d: ModelData, idx: tuple) -> list:
-    s, n, p = idx
-    return [m.sell[s, n, c, p] for c in d.commodities if (s, n, c, p) in m.sell]
-
-
-def _refinery_users(m, d: ModelData, idx: tuple) -> list:
-    s, j, p = idx
-    return [m.process[s, j, r, p] for (jj, r) in d.site_recipes if jj == j]
-
-
-# Capacity rows and the variables that use them; unused ones get a probed marginal value.
+# Capacities (limits with users) nothing uses get a probed marginal value.
 PROBE_T = 1000.0  # t/yr: the "next tonnes" a probe adds to an unused capacity
 MAX_PROBES = 25
-CAPACITY_USERS = {"corridor_capacity": _corridor_users, "port_capacity": _port_users, "refinery_capacity": _refinery_users}
 
 
 def shadow_prices(m: pyo.ConcreteModel, options: SolveOptions = SolveOptions()) -> pd.DataFrame:
@@ -235,9 +160,11 @@ def shadow_prices(m: pyo.ConcreteModel, options: SolveOptions = SolveOptions()) 
         # A capacity nothing uses (limit 0, typically a planned corridor) has a non-unique dual
         # that HiGHS may report as huge: measure the value of the next PROBE_T t/yr instead.
         out = []
-        for family in CAPACITY_USERS:
-            for idx, con in getattr(m, family, {}).items():
-                users = CAPACITY_USERS[family](m, d, idx)
+        for limit in limits():
+            if limit.users is None:
+                continue
+            for idx, con in getattr(m, limit.name, {}).items():
+                users = limit.users(m, d, idx)
                 if abs(duals.get(con, 0.0)) > TOL and users and all(abs(pyo.value(x)) < 1e-9 for x in users) and con.upper is not None:
                     out.append((con, PROBE_T))
         return sorted(out, key=lambda cd: -abs(duals[cd[0]]))[:MAX_PROBES]
@@ -246,17 +173,13 @@ def shadow_prices(m: pyo.ConcreteModel, options: SolveOptions = SolveOptions()) 
     sign = 1.0 if report.sense == "maximise" else -1.0  # duals are ∂objective/∂rhs; report ∂NPV
     rows = []
     if report.status == "optimal":
-        for family in LIMIT_FAMILIES:
-            comp = getattr(m, family, None)
-            if comp is None:
-                continue
-            for idx, con in comp.items():
+        for limit in limits():
+            for idx, con in getattr(m, limit.name, {}).items():
                 idx = idx if isinstance(idx, tuple) else (idx,)
                 dual = sign * slopes.get(con, duals.get(con, 0.0))
                 s, p = _scenario_period(d, idx)
-                f = describe_limit(m, d, family, idx)
-                limit, used = limit_and_use(m, d, family, idx, con)
-                rows.append(_shadow_row(d, family, idx, f, p, s, limit, used, dual))
+                bound, used = limit.limit_and_use(m, d, idx, con)
+                rows.append(_shadow_row(d, limit.name, idx, limit.finding(m, d, idx), p, s, bound, used, dual))
         for (s, n, c, p), v in m.sell.items():
             dual = sign * rcs.get(v, 0.0)
             row = d.markets[(n, c, p)]
@@ -273,26 +196,6 @@ def shadow_prices(m: pyo.ConcreteModel, options: SolveOptions = SolveOptions()) 
     if len(df):
         df = df.reindex(df["npv_per_unit_usd"].abs().sort_values(ascending=False, kind="stable").index).reset_index(drop=True)
     return df
-
-
-def limit_and_use(m, d: ModelData, family: str, idx: tuple, con) -> tuple[float | None, float | None]:
-    """(capacity, tonnes used) of a capacity constraint in planner units; for other families the
-    constraint's own bound and body."""
-    from supplyopt.model.capacity import _capacity_rhs, modules
-
-    if family == "corridor_capacity":
-        s, k, p = idx
-        used = sum(pyo.value(m.flow[s, a, c, p]) for a in d.corridor_arcs[k] for c in d.commodities if (s, a, c, p) in m.flow)
-        return pyo.value(_capacity_rhs(m, d, "corridor", k, d.corridor_capacity[k], s, p)), used
-    if family == "port_capacity":
-        s, n, p = idx
-        used = sum(pyo.value(m.sell[s, n, c, p]) for c in d.commodities if (s, n, c, p) in m.sell)
-        return pyo.value(_capacity_rhs(m, d, "port", n, d.ports[n]["capacity"], s, p)), used
-    if family == "refinery_capacity":
-        s, j, p = idx
-        used = sum(pyo.value(m.process[s, j, r, p]) for (jj, r) in d.site_recipes if jj == j)
-        return d.factor(s, "refinery", j, p) * d.sites[j]["module_size_t_per_yr"] * pyo.value(modules(m, d, j, p)), used
-    return (pyo.value(con.upper) if con.upper is not None else None), pyo.value(con.body)
 
 
 def _scenario_period(d: ModelData, idx: tuple) -> tuple[str, str | None]:

@@ -1,0 +1,44 @@
+"""The constraint families, in build order: the one list build_model, the diagnosis, the shadow
+prices and the results extraction walk. A new family is a module with a `FAMILY` (see
+model/family.py) and one line here.
+
+Order matters where a family uses another's variables (the balance needs every flow, the
+objective every money term), and it fixes the column and row order handed to HiGHS.
+"""
+
+from __future__ import annotations
+
+from supplyopt.model import balance, corridors, flows, market, objective, ports, processing, production, refinery, sets, upgrades
+from supplyopt.model.family import Family, Limit, Table
+from supplyopt.model.risk import diversification, escorts, expected_loss, exposure, high_risk_share, security_cost
+
+FAMILIES: tuple[Family, ...] = (
+    sets.FAMILY,
+    production.FAMILY,
+    processing.FAMILY,
+    market.FAMILY,
+    flows.FAMILY,
+    upgrades.FAMILY,
+    refinery.FAMILY,
+    corridors.FAMILY,
+    ports.FAMILY,
+    balance.FAMILY,
+    security_cost.FAMILY,
+    expected_loss.FAMILY,
+    exposure.FAMILY,
+    high_risk_share.FAMILY,
+    diversification.FAMILY,
+    escorts.FAMILY,
+    objective.FAMILY,  # last: it sums the money terms of all the others
+)
+
+
+def limits() -> list[Limit]:
+    """Every registered limit, grouped by the input sheet a planner edits (sheets in alphabetical
+    order, as diagnosis and shadow prices list them), in build order within a sheet."""
+    return sorted((lim for f in FAMILIES for lim in f.limits), key=lambda lim: lim.sheet)
+
+
+def tables() -> list[Table]:
+    """Every registered result table, in results workbook order (Table.position)."""
+    return sorted((t for f in FAMILIES for t in f.tables), key=lambda t: t.position)
