@@ -133,8 +133,9 @@ def describe_changes(plan: Results, inst: Instance) -> list[str]:
 
 
 def _cell_changes(plan: Results, inst: Instance) -> list[str]:
+    from supplyopt.model.corridors import corridor_table
     from supplyopt.model.data import BASE_SCENARIO, prepare
-    from supplyopt.results import corridor_table, node_table
+    from supplyopt.model.flows import node_table
 
     d = prepare(inst)
     markets = pd.DataFrame(
@@ -148,8 +149,8 @@ def _cell_changes(plan: Results, inst: Instance) -> list[str]:
     if sales is not None and "scenario" in sales and len(sales):
         sales = sales[sales["scenario"] == (BASE_SCENARIO if (sales["scenario"] == BASE_SCENARIO).any() else sales["scenario"].iloc[0])]
     out: list[str] = []
-    out += _diff("Nodes", plan.tables.get("Nodes"), node_table(d), ["node"])
-    out += _diff("Corridors", plan.tables.get("Corridors"), corridor_table(d), ["corridor"])
+    out += _diff("Nodes", plan.tables.get("Nodes"), node_table(None, d, None), ["node"])
+    out += _diff("Corridors", plan.tables.get("Corridors"), corridor_table(None, d, None), ["corridor"])
     out += _diff("Markets", sales, markets, ["node", "commodity", "period"])
     return out
 
