@@ -375,3 +375,30 @@ def test_chromium_runs_the_period_selector(hostile, tmp_path):
         assert re.search(rf'<div class="per on" data-p="{index}">', text)
     # The hostile names stayed text in the live page: no element the names would have made.
     assert "<img" not in text and "alert(1)</script>" not in text
+
+
+HOVER = """<script>
+(function () {
+  var el = document.querySelector('line.hit[data-tip="c0"]'), r = el.getBoundingClientRect();
+  el.dispatchEvent(new MouseEvent("mousemove", {bubbles: true, clientX: r.x + r.width / 2, clientY: r.y + r.height / 2}));
+})();
+</script>"""
+
+
+@pytest.mark.browser
+@browser
+def test_chromium_hover_box_shows_the_corridor_as_text(hostile, tmp_path):
+    """A mouse over corridor A (an event sent by a test-only script added to a copy of the page)
+    opens the hover box with A's name, as text, and its tonnes in the period shown."""
+    page = write_html_report(hostile, tmp_path / "plan.html")
+    hovered = tmp_path / "hovered.html"
+    hovered.write_text(page.read_text(encoding="utf-8").replace("</body>", HOVER + "</body>"), encoding="utf-8")
+    text = dom(tmp_path, hovered)
+    assert_script_ran(text)
+    box = re.search(r'<div id="tip"([^>]*)>(.*)</div></div><div class="maplegend"', text, re.S)
+    assert box and "hidden" not in box.group(1), text[-3000:]
+    inner = box.group(2)
+    assert "<svg" not in inner and "<img" not in inner  # the name stayed text
+    shown = "".join(Page(inner).text)
+    assert shown.startswith(f"A: {HOSTILE_CORRIDOR}")
+    assert "1,000 t/yr" in shown and "CONC 1.0 kt" in shown

@@ -18,8 +18,7 @@ def report_cmd(
     """Write a plan's HTML report: summary, costs by period, flows by corridor and port, and an
     interactive map with a period selector. One file that opens offline in any browser.
 
-    Exit codes: 0 written; 2 the results cannot be read; 6 the page cannot be written (it exists
-    without --force, it is the workbook, a folder, ...)."""
+    Exit codes: 0 written; 2 the results cannot be read; 6 the page cannot be written (it exists without --force, it is the workbook, a folder, ...)."""
 
     def run():
         from supplyopt.io.atomic import check_target

@@ -125,7 +125,15 @@ def html_report(results: Results) -> str:
         map_block = '<p class="muted">No node has latitude/longitude: fill the lat and lon columns of the Nodes sheet to see the map.</p>'
         map_hint = ""
     payload = {"periods": periods, "shown": shown, "notes": view.period_notes(results, periods, cors, ports), "map": data}
-    sub = f"Scenario {scenario} · solved {view.text(summary.get('run_at_utc')) or '—'} UTC · supplyopt {view.text(summary.get('version_supplyopt')) or ''}"
+    parts = [f"Scenario {scenario}"]
+    together = [x.strip() for x in view.text(summary.get("scenarios")).split(",") if x.strip()]
+    if len(together) > 1:
+        parts.append(f"flows shown for {view.BASE if view.BASE in together else together[0]} (of {', '.join(together)}, solved together)")
+    if view.text(summary.get("run_at_utc")):
+        parts.append(f"solved {view.text(summary.get('run_at_utc'))} UTC")
+    if view.text(summary.get("version_supplyopt")):
+        parts.append(f"supplyopt {view.text(summary.get('version_supplyopt'))}")
+    sub = " · ".join(parts)
     body = f"""<header><h1>Supply plan: {e(input_name)}</h1><div class="sub">{e(sub)}</div></header>
 <main>{warn}{cards(summary)}
 {period_bar(periods, shown)}
