@@ -62,6 +62,8 @@ def column_format(name: Any) -> str | None:
         return TONNES
     if "exposure" in n:  # risk score × t/yr: large, read to the unit
         return MONEY
+    if n in ("objective", "objective_value", "best_bound", "npv"):  # USD
+        return MONEY
     return None
 
 
