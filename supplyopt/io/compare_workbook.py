@@ -13,8 +13,8 @@ import pandas as pd
 
 from supplyopt.io.labels import LABELS, RISK_EXPOSURE_RATE, RISK_EXPOSURE_UNIT, unit
 from supplyopt.io.sheets import plain_value as _plain
-from supplyopt.io.workbook.cells import guard_text
 from supplyopt.io.study_sheets import bar_chart, write_frame, write_note, write_summary_block
+from supplyopt.io.workbook.cells import guard_text
 
 if TYPE_CHECKING:
     from supplyopt.studies.compare import Comparison
