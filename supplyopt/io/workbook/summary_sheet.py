@@ -77,7 +77,10 @@ def write_summary(ws, summary: dict[str, Any], version: int = FORMAT_VERSION, no
     ws.append([cell(ws, note[1], font=NOTE_FONT)] if note else [])
     # item: the key the record, --json and the reader use; meaning: what a planner reads, with its unit
     ws.append(style_header(ws, ["item", "value", "meaning"]))
-    wrap = Alignment(horizontal="right", wrap_text=True, vertical="top")
+    number = Alignment(horizontal="right", vertical="top")
+    words = Alignment(horizontal="left", wrap_text=True, vertical="top")
+    value_width = ws.column_dimensions["B"].width
+    streamed = not hasattr(ws, "row_dimensions") or not hasattr(ws, "_cells")
     for key, _tag, value in items:
         if key == "status":
             good = value == "optimal"
@@ -89,7 +92,10 @@ def write_summary(ws, summary: dict[str, Any], version: int = FORMAT_VERSION, no
                 ]
             )
         else:
-            ws.append([cell(ws, key), cell(ws, value, summary_format(key, value), align=wrap), cell(ws, label(key))])
+            is_text = isinstance(value, str)
+            ws.append([cell(ws, key), cell(ws, value, summary_format(key, value), align=words if is_text else number), cell(ws, label(key))])
+            if is_text and len(value) > value_width and not streamed:  # wrapped: room for its lines
+                ws.row_dimensions[ws.max_row].height = 15 * min(20, math.ceil(len(value) / (value_width - 2)))
     ws.append([])
     ws.append([cell(ws, "format", font=NOTE_FONT), cell(ws, FORMAT, font=NOTE_FONT)])
     ws.append([cell(ws, "format_version", font=NOTE_FONT), cell(ws, version, font=NOTE_FONT)])
