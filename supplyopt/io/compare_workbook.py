@@ -9,8 +9,12 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import pandas as pd
+
+from supplyopt.io.labels import LABELS, RISK_EXPOSURE_RATE, RISK_EXPOSURE_UNIT, unit
 from supplyopt.io.sheets import plain_value as _plain
-from supplyopt.io.study_sheets import bar_chart, write_frame, write_summary_block
+from supplyopt.io.study_sheets import bar_chart, write_frame, write_note, write_summary_block
+from supplyopt.io.workbook.cells import guard_text
 
 if TYPE_CHECKING:
     from supplyopt.studies.compare import Comparison
@@ -27,19 +31,54 @@ def write_comparison_workbook(c: Comparison, path: str | os.PathLike, *, overwri
     return atomic_write(Path(path), lambda tmp: _build(c, tmp), overwrite=overwrite, protect=protect)
 
 
-def _format_kpis(ws, c: Comparison) -> None:
-    """Number formats by row unit (money and tonnes #,##0, shares %) and % columns as %."""
-    unit_format = {"USD": "#,##0", "t/yr": "#,##0", "score·t/yr": "#,##0", "share": "0.00%"}
-    for i, unit in enumerate(c.kpis["unit"], start=2):
-        for j, col in enumerate(c.kpis.columns, start=1):
+UNIT_FORMAT = {"USD": "#,##0", "t/yr": "#,##0", "share": "0.00%", RISK_EXPOSURE_UNIT: "#,##0", RISK_EXPOSURE_RATE: "#,##0"}
+
+
+def kpi_blocks(c: Comparison) -> list[tuple[str, pd.DataFrame]]:
+    """The KPI table as blocks one above the other, each with KPIs as rows and results as
+    columns, so that the sheet prints one page wide however many results are compared: the
+    values, then the differences against the base, then those differences in %. Units and
+    labels from supplyopt.io.labels (one unit for risk exposure everywhere)."""
+    k = c.kpis.copy()
+    k["unit"] = [unit(key) or u for key, u in zip(k["kpi"], k["unit"])]
+    k["label"] = [LABELS[key][0] if key in LABELS else lab for key, lab in zip(k["kpi"], k["label"])]
+    keys = ["kpi", "label", "unit"]
+    base = c.names[0]
+    blocks = [("", k[keys + list(c.names)])]
+    diff = [col for col in k.columns if str(col).endswith(f" − {base}")]
+    pct = [col for col in k.columns if str(col).endswith(f" vs {base} %")]
+    if diff:
+        blocks.append((f"Difference against {base} (same unit)", k[keys + diff]))
+    if pct:
+        pct_block = k[keys + pct].copy()
+        pct_block["unit"] = "%"
+        blocks.append((f"Difference against {base} in %", pct_block))
+    return blocks
+
+
+def _format_kpis(ws, df: pd.DataFrame, top: int, percent: bool) -> None:
+    """Number formats by row unit (money and tonnes #,##0, shares %), or % for a % block."""
+    for i, u in enumerate(df["unit"], start=top + 1):
+        for j in range(4, len(df.columns) + 1):
             cell = ws.cell(row=i, column=j)
-            if not _num(cell.value):
-                continue
-            cell.number_format = "0.0%" if str(col).endswith("%") else unit_format.get(unit, "General")
+            if _num(cell.value):
+                cell.number_format = "0.0%" if percent else UNIT_FORMAT.get(u, "#,##0.00")
+
+
+def change_rows(sources: pd.DataFrame) -> pd.DataFrame:
+    """The scenario changes of each result, one row per change ('Markets[PORT | CU |].price
+    scale 0.5'), instead of one long cell."""
+    rows = []
+    if "scenario_overrides" in sources.columns:
+        for result, text in zip(sources["result"], sources["scenario_overrides"]):
+            parts = [p.strip() for p in str(text).split("; ")] if isinstance(text, str) and text.strip() else []
+            rows += [{"result": result, "change": k, "what changes": p} for k, p in enumerate(parts, start=1)]
+    return pd.DataFrame(rows, columns=["result", "change", "what changes"])
 
 
 def _build(c: Comparison, out: Path) -> None:
     from openpyxl import Workbook
+    from openpyxl.styles import Font
 
     tonnes = dict.fromkeys(c.names, "#,##0")  # result columns of the t/yr and modules tables
     wb = Workbook()
@@ -48,19 +87,34 @@ def _build(c: Comparison, out: Path) -> None:
     items: list[tuple[str, Any]] = [("base", c.names[0]), ("compared", ", ".join(c.names)), ("flagged (not compared)", len(c.flagged))]
     items += [("note", n) for n in c.notes]
     write_summary_block(ws, "supplyopt comparison", items)
-    write_frame(ws, c.sources, start_row=len(items) + 6)
+    row = len(items) + 6
+    sources = c.sources.drop(columns=[col for col in ("scenario_overrides",) if col in c.sources.columns])
+    write_frame(ws, sources, start_row=row)
+    changes = change_rows(c.sources)
+    row += len(sources) + 3
+    ws.cell(row=row, column=1, value="Scenario changes (one row per change, in the order applied)").font = Font(bold=True, size=12)
+    if len(changes):
+        write_frame(ws, changes, start_row=row + 1)
+    else:
+        ws.cell(row=row + 1, column=1, value="No result has scenario changes: each is its input's base.")
 
     ws = wb.create_sheet("KPIs")
-    write_frame(ws, c.kpis)
-    _format_kpis(ws, c)
-    # chart data: NPV by result, laid out in rows below the table (a chart reads a column)
-    top = len(c.kpis) + 4
+    top = 0
+    for title, block in kpi_blocks(c):
+        if title:
+            top += 2
+            ws.cell(row=top, column=1, value=title).font = Font(bold=True, size=12)
+        write_frame(ws, block, start_row=top + 1)
+        _format_kpis(ws, block, top + 1, percent=title.endswith("%"))
+        top += len(block) + 1
+    # chart data: NPV by result, laid out in rows below the tables (a chart reads a column)
+    top += 3
     npv = c.kpis.set_index("kpi").loc["npv_usd"]
     ws.cell(row=top, column=1, value="result")
     ws.cell(row=top, column=2, value="NPV (USD)")
     ws.cell(row=top, column=3, value=f"NPV − {c.names[0]} (USD)")
     for i, n in enumerate(c.names, start=1):
-        ws.cell(row=top + i, column=1, value=n).data_type = "s"
+        guard_text(ws.cell(row=top + i, column=1, value=n))
         ws.cell(row=top + i, column=2, value=_plain(npv[n])).number_format = "#,##0"
         diff = 0.0 if i == 1 else npv[f"{n} − {c.names[0]}"]
         ws.cell(row=top + i, column=3, value=_plain(diff) if _num(diff) else None).number_format = "#,##0"
@@ -68,18 +122,19 @@ def _build(c: Comparison, out: Path) -> None:
     bar_chart(ws, "NPV by scenario", "USD", (2, top, 2, top + len(c.names)), cats, f"E{top}")
     if len(c.names) > 1:  # near-equal NPVs look alike on one axis: their differences do not
         bar_chart(ws, f"NPV difference against {c.names[0]}", "USD", (3, top, 3, top + len(c.names)), cats, f"E{top + 20}")
+    ws.print_title_rows = "1:1"
 
     ws = wb.create_sheet("Decisions")
     if len(c.decisions):
         write_frame(ws, c.decisions, formats=tonnes)
     else:
-        ws.cell(row=1, column=1, value="No decision differs: every result opens the same sites, installs the same modules and builds the same upgrades.")
+        write_note(ws, "No decision differs: every result opens the same sites, installs the same modules and builds the same upgrades.")
 
     ws = wb.create_sheet("Flows")
     if len(c.flows):
         write_frame(ws, c.flows, formats=tonnes)
     else:
-        ws.cell(row=1, column=1, value="No flow differs between the results.")
+        write_note(ws, "No flow differs between the results.")
 
     ws = wb.create_sheet("ExportsByPort")
     write_frame(ws, c.exports_by_port, formats=tonnes)
@@ -94,5 +149,5 @@ def _build(c: Comparison, out: Path) -> None:
     if len(c.flagged):
         write_frame(ws, c.flagged)
     else:
-        ws.cell(row=1, column=1, value="Every result was compared.")
+        write_note(ws, "Every result was compared.")
     wb.save(out)

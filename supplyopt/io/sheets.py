@@ -9,7 +9,8 @@ from typing import Any
 
 import pandas as pd
 
-from supplyopt.io.workbook.cells import column_format, guard_text
+from supplyopt.io.workbook.cells import COUNT, DECIMAL, YES_NO, YES_NO_COLUMNS, column_format, guard_text
+from supplyopt.io.workbook.layout import add_excel_table, print_on_one_page, table_name
 
 HEADER_FILL = "1F4E78"
 
@@ -32,24 +33,41 @@ def plain_value(v: Any) -> Any:
     return v
 
 
+def value_format(column: str, value: Any, fmt: str | None) -> str | None:
+    """The number format of a numeric cell: its column's (`fmt`), else one by the value, so that
+    no number is left General: 0/1 decisions yes/no, other whole numbers with thousands
+    separators, other numbers with two decimals."""
+    if fmt or isinstance(value, bool) or not isinstance(value, (int, float)):
+        return fmt
+    if isinstance(value, int):
+        return YES_NO if str(column).lower() in YES_NO_COLUMNS and value in (0, 1) else COUNT
+    return DECIMAL
+
+
 def write_frame(
     ws, df: pd.DataFrame, start_row: int = 1, formats: Mapping[str, str | None] | None = None, default_format: Callable[[str], str | None] = column_format
 ) -> None:
-    """`df` with a styled header at `start_row`: text stays text (never a formula), NaN is blank."""
+    """`df` with a styled header at `start_row`: text stays text (never a formula), NaN is blank,
+    every number formatted. The range is an Excel Table (its filter buttons included) when the
+    header can name one; the sheet prints landscape, one page wide, and a table starting in row 1
+    repeats its header on every page."""
     from openpyxl.styles import Font, PatternFill
     from openpyxl.utils import get_column_letter
 
     bold = Font(bold=True, color="FFFFFF")
     fill = PatternFill("solid", fgColor=HEADER_FILL)
+    header = []
     for j, col in enumerate(df.columns, start=1):
         c = ws.cell(row=start_row, column=j, value=str(col))
         guard_text(c)  # column names carry scenario names from the input
         c.font, c.fill = bold, fill
+        header.append(c.value)
+    col_formats = [(formats or {}).get(col, default_format(str(col))) for col in df.columns]
     for i, rec in enumerate(df.itertuples(index=False), start=start_row + 1):
         for j, v in enumerate(rec, start=1):
             c = ws.cell(row=i, column=j, value=plain_value(v))
             guard_text(c)
-            fmt = (formats or {}).get(df.columns[j - 1], default_format(str(df.columns[j - 1])))
+            fmt = value_format(str(df.columns[j - 1]), c.value, col_formats[j - 1])
             if fmt and isinstance(c.value, (int, float)) and not isinstance(c.value, bool):
                 c.number_format = fmt
     for j, col in enumerate(df.columns, start=1):
@@ -58,8 +76,12 @@ def write_frame(
             if len(df)
             else len(str(col))
         )
-        ws.column_dimensions[get_column_letter(j)].width = min(60, max(8, width + 2))
+        letter = get_column_letter(j)
+        ws.column_dimensions[letter].width = max(ws.column_dimensions[letter].width or 0, min(60, max(8, width + 2)))
+    print_on_one_page(ws, f"{start_row}:{start_row}" if start_row == 1 else None)
     if start_row == 1:
         ws.freeze_panes = "A2"
-        if len(df.columns):
+    if len(df.columns):
+        used = {t.lower() for sheet in ws.parent.worksheets for t in sheet.tables}
+        if not add_excel_table(ws, table_name(ws.title, used), header, len(df), start_row=start_row) and start_row == 1:
             ws.auto_filter.ref = f"A1:{get_column_letter(len(df.columns))}{max(1, len(df) + 1)}"

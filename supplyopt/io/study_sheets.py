@@ -56,6 +56,21 @@ def bar_chart(ws, title: str, y_title: str, data_ref: tuple[int, int, int, int],
     return ch
 
 
+def write_note(ws, text: str) -> None:
+    """A sheet that holds one sentence instead of a table ('No flow differs ...'): wrapped in a
+    wide first column so that it prints on one page, not cut across two."""
+    from openpyxl.styles import Alignment
+
+    from supplyopt.io.workbook.cells import guard_text
+    from supplyopt.io.workbook.layout import print_on_one_page
+
+    c = ws.cell(row=1, column=1, value=text)
+    guard_text(c)
+    c.alignment = Alignment(wrap_text=True, vertical="top")
+    ws.column_dimensions["A"].width = 100
+    print_on_one_page(ws)
+
+
 def write_summary_block(ws, title: str, items: Iterable[tuple[str, Any]]) -> None:
     """A big title in A1, then the (item, value) rows as a table from row 3 (comparison, sweep)."""
     from openpyxl.styles import Font
@@ -76,23 +91,38 @@ def add_table_sheet(wb, title: str, df: pd.DataFrame, formats: Mapping[str, str]
 
 
 def add_summary_sheet(wb, title: str, items: Iterable[tuple[str, Any]]):
-    """A first sheet of (item, value) rows, money as #,##0, text never taken for a formula (stress, frontier)."""
-    from openpyxl.styles import Font
+    """A first sheet of (item, value, meaning) rows as an Excel Table: money as #,##0, other
+    numbers formatted too, labels with units from supplyopt.io.labels, text never taken for a
+    formula (stress, frontier). Prints landscape, one page wide."""
+    from openpyxl.styles import Alignment, Font
 
+    from supplyopt.io.labels import LABELS, label
     from supplyopt.io.results_workbook import guard_text
-    from supplyopt.io.sheets import plain_value
+    from supplyopt.io.sheets import plain_value, value_format
+    from supplyopt.io.workbook.cells import MONEY, summary_format
+    from supplyopt.io.workbook.layout import add_excel_table, print_on_one_page, table_name
 
     ws = wb.create_sheet(title, 0)
-    ws.append(["item", "value"])
+    ws.append(["item", "value", "meaning"])
     for c in ws[1]:
         c.font = Font(bold=True)
+    n = 0
     for k, v in items:
-        ws.append([k, None])
+        ws.append([k, None, label(k) if k in LABELS else None])
+        guard_text(ws.cell(row=ws.max_row, column=1))
         cell = ws.cell(row=ws.max_row, column=2)
         cell.value = plain_value(v)
         guard_text(cell)
+        if isinstance(cell.value, str) and len(cell.value) > 60:
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
         if isinstance(cell.value, float) and ("usd" in k or "npv" in k):
-            cell.number_format = "#,##0"
+            cell.number_format = MONEY
+        elif isinstance(cell.value, (int, float)) and not isinstance(cell.value, bool):
+            cell.number_format = summary_format(k, cell.value) or value_format(k, cell.value, None) or "General"
+        n += 1
     ws.column_dimensions["A"].width = 34
     ws.column_dimensions["B"].width = 60
+    ws.column_dimensions["C"].width = 40
+    add_excel_table(ws, table_name(title, {t.lower() for s in wb.worksheets for t in s.tables}), ["item", "value", "meaning"], n)
+    print_on_one_page(ws, "1:1")
     return ws

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from supplyopt.io.study_sheets import bar_chart, write_frame, write_summary_block
+from supplyopt.io.study_sheets import bar_chart, write_frame, write_note, write_summary_block
 from supplyopt.studies.sweep_tables import OK_STATUSES, npv_histogram, npv_statistics, site_frequency, sweep_table
 
 if TYPE_CHECKING:
@@ -64,5 +64,5 @@ def _build(sweep: SweepResult, out: Path, extra: dict) -> None:
     if bad:
         write_frame(ws, pd.DataFrame([{"task": r["task"], "label": r["label"], "status": r.get("status"), "error": r.get("error")} for r in bad]))
     else:
-        ws.cell(row=1, column=1, value="Every task solved.")
+        write_note(ws, "Every task solved.")
     wb.save(out)

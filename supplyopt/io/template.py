@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import csv
 import os
+import stat
 import tempfile
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -195,6 +196,16 @@ def _check_extra_sheet_names(extra: Mapping[str, Any]) -> None:
             raise OutputError(f"extra sheet name '{name}' is not allowed by Excel (1-31 characters, none of [ ] : * ? / \\)")
 
 
+def _mode_for(target: Path) -> int:
+    """The replaced file's permissions, else 0666 less the user's umask."""
+    try:
+        return stat.S_IMODE(target.stat().st_mode)
+    except FileNotFoundError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
+
+
 def _atomic_save(target: Path, save: Any, suffix: str = ".xlsx", check_exists: bool = False) -> None:
     """save(tmp_path) into a temporary file next to target, then move it into place."""
     if check_exists and target.exists():
@@ -204,6 +215,9 @@ def _atomic_save(target: Path, save: Any, suffix: str = ".xlsx", check_exists: b
         with tempfile.NamedTemporaryFile(dir=target.parent, prefix=f".{target.stem}-", suffix=suffix, delete=False) as tmp:
             tmp_name = tmp.name
         save(tmp_name)
+        # NamedTemporaryFile makes the file owner-only (0600): give it the mode a plain open()
+        # would, under the user's umask (or the replaced file's), so colleagues can open it.
+        os.chmod(tmp_name, _mode_for(target))
         os.replace(tmp_name, target)
         tmp_name = None
     except PermissionError as exc:

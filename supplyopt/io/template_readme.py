@@ -37,7 +37,9 @@ def write_readme(ws: Worksheet) -> None:
         "   Cells with a dropdown take a value from a list, or a code listed on another sheet (e.g. a corridor's from_node must be on Nodes).",
         "2. Check it: supplyopt validate <this workbook>   lists every problem with its sheet, row and column.",
         "3. Solve it: supplyopt solve <this workbook>   writes a results workbook; this workbook is never changed.",
-        "To make a scenario, copy the workbook and edit the copy.",
+        "4. Scenarios: describe each one on the Scenarios sheet, one change per row (scenario, table, key, column,",
+        "   operation, value), in this same workbook; the base rows are never changed. Solve one with",
+        "   supplyopt solve <this workbook> --scenario NAME   (or --scenario all).",
     ):
         line(text)
     line()

@@ -21,7 +21,12 @@ from supplyopt.schema import SETTINGS, TABLES_BY_NAME, Column, Setting, Table
 
 README_SHEET = "README"
 LISTS_SHEET = "Lists"  # hidden sheet holding dropdown choices too long for an inline list
-VALIDATION_ROWS = 2000  # dropdowns and references cover rows 2..VALIDATION_ROWS (more if the data is longer)
+# Dropdowns and the code lists they offer cover every row of the sheet (Excel's last row), so rows
+# the planner adds below the data get them too (a fixed row count stopped them at row 2000).
+VALIDATION_ROWS = 1_048_576
+# Which sheet lists the codes of an element_type (Upgrades, CapacityFactors, Disruptions): the
+# `element` dropdown follows the row's element_type through a defined name (INDIRECT).
+ELEMENT_TABLES = {"corridor": "Corridors", "port": "Ports", "refinery": "Refineries", "mine": "Mines"}
 MONEY_TONNAGE_FORMAT = "#,##0.##"
 TEXT_FORMAT = "@"
 _MONEY_TONNAGE_UNITS = {"USD", "USD/yr", "USD/t", "t", "t/yr", "t/convoy", "USD/convoy"}
@@ -104,7 +109,7 @@ def write_table_sheet(ws: Worksheet, table: Table, rows: list[Mapping[str, Any]]
             fmt = _number_format(col)
             if fmt:
                 cell.number_format = fmt
-    last_row = max(VALIDATION_ROWS, len(rows) + 1)
+    last_row = VALIDATION_ROWS
     for j, col in enumerate(cols, start=1):
         letter = get_column_letter(j)
         dim = ws.column_dimensions[letter]
@@ -113,7 +118,7 @@ def write_table_sheet(ws: Worksheet, table: Table, rows: list[Mapping[str, Any]]
         if fmt:
             dim.number_format = fmt  # new rows typed by the planner get the format too
         if col is not None:
-            dv = _validation(col, row_counts, lists)
+            dv = _validation(col, row_counts, lists) or _dependent_validation(table, col, header, lists)
             if dv is not None:
                 ws.add_data_validation(dv)
                 dv.add(f"{letter}2:{letter}{last_row}")
@@ -162,7 +167,7 @@ def _validation(col: Column, row_counts: Mapping[str, int], lists: ChoiceLists) 
         if target is None or ref_col not in target.column_names:
             return None
         letter = get_column_letter(target.column_names.index(ref_col) + 1)
-        last = max(VALIDATION_ROWS, row_counts.get(ref_table, 0) + 1)
+        last = VALIDATION_ROWS
         return DataValidation(
             type="list",
             formula1=f"{_sheet_ref(ref_table)}!${letter}$2:${letter}${last}",
@@ -195,6 +200,41 @@ def _validation(col: Column, row_counts: Mapping[str, int], lists: ChoiceLists) 
     return None
 
 
+def _dependent_validation(table: Table, col: Column, header: list[str], lists: ChoiceLists) -> DataValidation | None:
+    """Dropdowns whose choices depend on another cell of the row: an `element` lists the codes of
+    its row's element_type (Corridors or Ports, ...), a Scenarios `column` the columns of its row's
+    table. Both go through names defined on the Lists sheet, looked up with INDIRECT."""
+    if col.name == "element" and "element_type" in header:
+        kinds = next((c.enum for c in table.columns if c.name == "element_type"), ())
+        names = [lists.element_name(k) for k in kinds if k in ELEMENT_TABLES]
+        if not names:
+            return None
+        source = get_column_letter(header.index("element_type") + 1)
+        what, where = "a code listed on the sheet of its element_type", "the element_type's sheet (" + ", ".join(ELEMENT_TABLES[k] for k in kinds) + ")"
+        prefix = ELEMENT_PREFIX
+    elif table.name == "Scenarios" and col.name == "column" and "table" in header:
+        for name in next((c.enum for c in table.columns if c.name == "table"), ()):
+            lists.columns_name(TABLES_BY_NAME[name])
+        source = get_column_letter(header.index("table") + 1)
+        what, where = "a column of the table named in the table column", "that table's header row"
+        prefix = COLUMNS_PREFIX
+    else:
+        return None
+    return DataValidation(
+        type="list",
+        formula1=f'INDIRECT("{prefix}"&${source}2)',
+        allow_blank=not col.required,
+        showErrorMessage=True,
+        errorStyle="warning",  # the reader names a wrong one with its cell; a typed code is kept
+        errorTitle=f"Check {col.name}"[:32],
+        error=_limit(f"{col.name} should be {what}: see {where}."),
+    )
+
+
+ELEMENT_PREFIX = "codes_"
+COLUMNS_PREFIX = "columns_"
+
+
 def _sheet_ref(name: str) -> str:
     """Sheet name as written in a formula: bare when plain letters (Nodes), else quoted."""
     return name if name.isascii() and name.isalpha() else "'" + name.replace("'", "''") + "'"
@@ -210,7 +250,7 @@ class ChoiceLists:
     def __init__(self, wb: openpyxl.Workbook):
         self.wb = wb
         self.ws: Worksheet | None = None
-        self.columns: dict[tuple[str, ...], str] = {}
+        self.columns: dict[tuple, str] = {}
 
     def formula(self, choices: Sequence[str]) -> str:
         inline = '"' + ",".join(choices) + '"'
@@ -218,14 +258,37 @@ class ChoiceLists:
             return inline
         key = tuple(choices)
         if key not in self.columns:
-            if self.ws is None:
-                self.ws = self.wb.create_sheet(LISTS_SHEET)
-            j = len(self.columns) + 1
-            for i, choice in enumerate(choices, start=1):
-                set_cell(self.ws, i, j, choice)
-            letter = get_column_letter(j)
-            self.columns[key] = f"{_sheet_ref(LISTS_SHEET)}!${letter}$1:${letter}${len(choices)}"
+            self.columns[key] = self.place(choices)
         return self.columns[key]
+
+    def defined_name(self, name: str, ref: str) -> str:
+        """A workbook-level defined name for `ref` (once), for INDIRECT in dependent dropdowns."""
+        from openpyxl.workbook.defined_name import DefinedName
+
+        if name not in self.wb.defined_names:
+            self.wb.defined_names[name] = DefinedName(name, attr_text=ref)
+        return name
+
+    def element_name(self, kind: str) -> str:
+        """`codes_<kind>`: every row of the key column of the sheet listing that kind's codes."""
+        table = TABLES_BY_NAME[ELEMENT_TABLES[kind]]
+        letter = get_column_letter(table.column_names.index(table.key[0]) + 1)
+        return self.defined_name(ELEMENT_PREFIX + kind, f"{_sheet_ref(table.name)}!${letter}$2:${letter}${VALIDATION_ROWS}")
+
+    def columns_name(self, table: Table) -> str:
+        """`columns_<Table>`: the header row of the table's own sheet (its column names)."""
+        last = get_column_letter(len(table.column_names))
+        return self.defined_name(COLUMNS_PREFIX + table.name, f"{_sheet_ref(table.name)}!$A$1:${last}$1")
+
+    def place(self, choices: Sequence[str]) -> str:
+        """Write choices into the next column of the Lists sheet; returns its absolute range."""
+        if self.ws is None:
+            self.ws = self.wb.create_sheet(LISTS_SHEET)
+        j = len(self.columns) + 1
+        for i, choice in enumerate(choices, start=1):
+            set_cell(self.ws, i, j, choice)
+        letter = get_column_letter(j)
+        return f"{_sheet_ref(LISTS_SHEET)}!${letter}$1:${letter}${len(choices)}"
 
     def finish(self) -> None:
         if self.ws is not None:

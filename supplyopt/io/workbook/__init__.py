@@ -27,9 +27,13 @@ Sheets, in order:
   each sheet with its row count), row counts, column dtypes and summary value types, so that
   `read_results_workbook` gives back equal tables (one table however many sheets it fills).
 
-Every table sheet has a bold filled header, frozen header row, autofilter, fitted column widths
-and number formats from the column name ('#,##0' for tonnes and USD, '0.0%' for utilisation,
-share and gap). Text is always stored as text, never as a formula (a node named `=HYPERLINK(...)`
+Every table sheet is an Excel Table (T_<sheet>; its filter buttons) with a bold filled header,
+frozen header row, fitted column widths and number formats from the column name ('#,##0' for
+tonnes and USD, '0.0%' for utilisation, share and gap), else from its dtype (0/1 decisions
+yes/no, integers, two decimals: `cells.table_format`); it prints landscape on A4, one page wide,
+its header repeated on every page. The Summary's third column ('meaning') gives each item's
+label and unit from `supplyopt.io.labels`. The reader treats the workbook as untrusted input
+(`io.read.check_workbook_file` first, then typed checks per cell: `typed`). Text is always stored as text, never as a formula (a node named `=HYPERLINK(...)`
 stays text); NaN, inf and None are blank cells. Workbooks whose largest table has more than
 `WRITE_ONLY_ROWS` rows are streamed with openpyxl's write-only mode (same layout).
 

@@ -27,7 +27,12 @@ PERCENT = "0.0%"
 GAP = "0.00%"
 SECONDS = '0.00 "s"'
 COUNT = "#,##0"
-MONOTONE_FORMATS = (MONEY, UNIT_PRICE, TONNES, PERCENT, GAP, SECONDS, COUNT)
+DECIMAL = "#,##0.00"  # any other float column
+INTEGER = "0"  # row numbers, seeds: no thousands separator
+COORDINATE = "0.0000"  # latitude, longitude (degrees)
+YES_NO = '[=1]"yes";[=0]"no";0'  # 0/1 decisions (open, built): the value stays 0 or 1
+YES_NO_COLUMNS = ("open", "opened_this_period", "built", "compared", "chosen")
+MONOTONE_FORMATS = (MONEY, UNIT_PRICE, TONNES, PERCENT, GAP, SECONDS, COUNT, DECIMAL, INTEGER, COORDINATE)
 
 HEADER_FONT = Font(bold=True, color="FFFFFF")
 HEADER_FILL = PatternFill("solid", fgColor="1F4E78")
@@ -49,13 +54,36 @@ def column_format(name: Any) -> str | None:
     n = str(name).lower()
     if any(k in n for k in ("utilisation", "utilization", "share", "gap", "probability")):
         return PERCENT
-    if "usd_per_t" in n:  # unit prices and costs: keep cents
+    if "usd_per_t" in n or "per_unit_usd" in n:  # unit prices, costs and shadow prices: keep cents
         return UNIT_PRICE
     if "usd" in n or n in ("nominal", "value_usd"):
         return MONEY
     if n == "t_per_yr" or n.endswith("_t_per_yr") or n.startswith("t_") or n.endswith("_t") or "_t_" in n:
         return TONNES
+    if "exposure" in n:  # risk score × t/yr: large, read to the unit
+        return MONEY
+    if n in ("objective", "objective_value", "best_bound", "npv"):  # USD
+        return MONEY
     return None
+
+
+def table_format(name: Any, dtype: Any) -> str | None:
+    """`column_format` by name, else by the column's dtype, so that every numeric column of a
+    table sheet is formatted: 0/1 decisions as yes/no, coordinates to 4 decimals, row numbers and
+    seeds as plain integers, other integers with thousands separators, other floats with two
+    decimals. Text and bool columns stay General."""
+    fmt = column_format(name)
+    kind = dtype.kind if isinstance(dtype, np.dtype) else ""
+    if fmt is not None or kind not in "iuf" or not kind:
+        return fmt
+    n = str(name).lower()
+    if kind in "iu" and n in YES_NO_COLUMNS:
+        return YES_NO
+    if n in ("lat", "lon", "latitude", "longitude"):
+        return COORDINATE
+    if kind in "iu":
+        return INTEGER if n in ("row", "seed", "task", "draw", "period_index") else COUNT
+    return DECIMAL
 
 
 def summary_format(key: str, value: Any) -> str | None:
@@ -163,8 +191,14 @@ def display_len(v: Any, fmt: str | None) -> int:
     if isinstance(v, (int, float)):
         if fmt in (MONEY, TONNES, COUNT):
             return len(f"{v:,.0f}")
-        if fmt == UNIT_PRICE:
+        if fmt in (UNIT_PRICE, DECIMAL):
             return len(f"{v:,.2f}")
+        if fmt == INTEGER:
+            return len(f"{v:.0f}")
+        if fmt == COORDINATE:
+            return len(f"{v:.4f}")
+        if fmt == YES_NO:
+            return 3
         if fmt in (PERCENT, GAP):
             return len(f"{v * 100:.2f}%")
         if fmt == SECONDS:

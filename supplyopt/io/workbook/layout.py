@@ -8,6 +8,7 @@ module when used (`layout.X`), never copied: tests lower them through the old
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 from typing import Any
 
@@ -126,9 +127,54 @@ def continuation_notes(placed: list[Placed]) -> list[str]:
     return notes
 
 
-def print_on_one_page(ws) -> None:
-    """Report sheets print landscape, one page wide (table and chart together)."""
+def print_on_one_page(ws, title_rows: str | None = None) -> None:
+    """Sheets print landscape on A4, one page wide and as many tall as they need, with the
+    header row(s) `title_rows` ('1:1') repeated at the top of every page."""
     ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = 9  # A4
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_options.gridLines = False
+    ws.page_margins.left = ws.page_margins.right = 0.4
+    if title_rows:
+        ws.print_title_rows = title_rows
+
+
+def table_name(sheet: str, used: set[str]) -> str:
+    """A valid, unused Excel Table name for a sheet: 'T_Flows', 'T_Flows_2' (letters, digits and
+    '_' only, never a cell reference, unique in the workbook ignoring case)."""
+    base = "T_" + "".join(ch if ch.isascii() and ch.isalnum() else "_" for ch in sheet)
+    cand, i = base[:200], 2
+    while cand.lower() in used:
+        cand, i = f"{base[:200]}_{i}", i + 1
+    used.add(cand.lower())
+    return cand
+
+
+def tableable(header: list[str]) -> bool:
+    """Can these be an Excel Table's column names? Non-empty, unique ignoring case, plain text
+    (Excel repairs a workbook whose table names break these rules, and drops the table)."""
+    keys = [h.lower() for h in header]
+    return bool(header) and all(h and h == h.strip() and h.isprintable() for h in header) and len(set(keys)) == len(keys)
+
+
+def add_excel_table(ws, name: str, header: list[str], n_rows: int, style: str = "TableStyleLight9", start_row: int = 1) -> bool:
+    """Make A1 down to the last data row an Excel Table with `header` as its columns (filter
+    buttons included; an empty table keeps one blank data row, as Excel needs). False when the
+    header cannot name a table; the sheet then keeps a plain filter."""
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.table import Table, TableStyleInfo
+
+    if not tableable(header):
+        return False
+    ref = f"A{start_row}:{get_column_letter(len(header))}{start_row + max(1, n_rows)}"
+    table = Table(displayName=name, name=name, ref=ref)
+    table._initialise_columns()
+    for col, h in zip(table.tableColumns, header):
+        col.name = h  # set here: openpyxl would read the header cells, which a spliced sheet lacks
+    table.tableStyleInfo = TableStyleInfo(name=style, showRowStripes=True)
+    with warnings.catch_warnings():  # openpyxl warns of write-only sheets: the columns are set above
+        warnings.simplefilter("ignore", UserWarning)
+        ws.add_table(table)
+    return True

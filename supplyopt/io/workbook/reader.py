@@ -9,6 +9,7 @@ import json
 import os
 import re
 import zipfile
+import zlib
 from pathlib import Path
 from typing import Any
 
@@ -17,8 +18,10 @@ import pandas as pd
 from openpyxl.utils.exceptions import InvalidFileException
 
 from supplyopt.errors import InputError, Problem
+from supplyopt.io.read import check_workbook_file
 from supplyopt.io.workbook import layout
 from supplyopt.io.workbook.layout import FORMAT, META, SUMMARY
+from supplyopt.io.workbook.typed import EXCEL_DATA_ROWS, column_problems, count_problem, summary_problem
 from supplyopt.results import Results
 
 __all__ = ["read_results_workbook"]
@@ -53,33 +56,40 @@ def _summary_value(v: Any, tag: str | None) -> Any:
     return v
 
 
-def _read_summary(path: Path, ws) -> tuple[dict[str, Any], dict[str, Any]]:
-    """(summary items in order, marker items) from the Summary sheet."""
+def _read_summary(path: Path, ws) -> tuple[dict[str, Any], dict[str, Any], dict[str, int]]:
+    """(summary items in order, marker items, each item's sheet row) from the Summary sheet."""
     rows = [tuple(r[:2]) + (None,) * (2 - len(r[:2])) for r in ws.iter_rows(min_col=1, max_col=2, values_only=True)]
     try:
         start = next(i for i, r in enumerate(rows[:20]) if r == ("item", "value")) + 1
     except StopIteration:
         raise _not_ours(path, "its Summary sheet has no 'item | value' header") from None
     summary: dict[str, Any] = {}
+    where: dict[str, int] = {}
     i = start
     while i < len(rows) and rows[i][0] is not None:
         summary[str(rows[i][0])] = rows[i][1]
+        where[str(rows[i][0])] = i + 1
         i += 1
     marker = {str(k): v for k, v in rows[i:] if k is not None}
-    return summary, marker
+    return summary, marker, where
 
 
 def _read_meta(path: Path, ws):
     summary_types: dict[str, str] = {}
     tables: dict[str, dict] = {}
-    for r in ws.iter_rows(min_row=2, max_col=7, values_only=True):
+    problems = []
+    for i, r in enumerate(ws.iter_rows(min_row=2, max_col=7, values_only=True), start=2):
         kind, name, sheet, column, dtype, nrows, blank = tuple(r) + (None,) * (7 - len(r))
+        if kind in ("table", "part"):
+            nrows, problem = count_problem(f"{path} sheet {META}", f"row {i}", nrows)
+            if problem:
+                problems.append(problem)
         if kind == "summary":
             summary_types[str(name)] = dtype
         elif kind == "table":
-            tables[str(name)] = {"sheet": str(sheet), "rows": int(nrows or 0), "parts": [], "columns": [], "dtypes": {}, "empty": set(), "index": []}
+            tables[str(name)] = {"sheet": str(sheet), "rows": nrows, "parts": [], "columns": [], "dtypes": {}, "empty": set(), "index": []}
         elif kind == "part" and str(name) in tables:
-            tables[str(name)]["parts"].append((str(sheet), int(nrows or 0)))
+            tables[str(name)]["parts"].append((str(sheet), nrows))
         elif kind in ("column", "index", "index_unnamed") and str(name) in tables:
             t = tables[str(name)]
             col = "" if column is None else str(column)
@@ -89,6 +99,8 @@ def _read_meta(path: Path, ws):
                 t["empty"].add(col)
             if kind != "column":
                 t["index"].append((col, kind == "index_unnamed"))
+    if problems:
+        raise InputError(problems)
     return summary_types, tables
 
 
@@ -148,8 +160,24 @@ def _table_rows(path: Path, wb, info: dict) -> tuple[list[str], list[tuple]]:
     return header, rows
 
 
+def _typed_problems(path: Path, info: dict, header: list[str], rows: list[tuple]) -> list:
+    """Cells whose type is not their column's (text in a number column, ...), by sheet and row."""
+    problems = []
+    offset = 0
+    for sheet, n in _parts(info):
+        part = rows[offset : offset + n]
+        for j, c in enumerate(header):
+            if c in info["dtypes"]:
+                problems += column_problems(f"{path} sheet {sheet}", 2, c, info["dtypes"][c], [r[j] for r in part])
+        offset += n
+    return problems
+
+
 def _read_table(path: Path, wb, info: dict) -> pd.DataFrame:
     header, rows = _table_rows(path, wb, info)
+    problems = _typed_problems(path, info, header, rows)
+    if problems:
+        raise InputError(problems)
     expected = info["columns"]
     if expected and header != expected:
         missing = [c for c in expected if c not in header]
@@ -177,7 +205,7 @@ def _check_sheets(path: Path, wb, table_info: dict[str, dict]) -> None:
     missing = [s for info in table_info.values() for s, _ in _parts(info) if s not in wb.sheetnames]
     if missing:
         raise InputError([Problem(str(path), None, None, f"results sheet '{s}' is missing") for s in missing])
-    bad = [name for name, info in table_info.items() if sum(n for _, n in _parts(info)) != info["rows"]]
+    bad = [name for name, info in table_info.items() if sum(n for _, n in _parts(info)) != info["rows"] or any(n > EXCEL_DATA_ROWS for _, n in _parts(info))]
     if bad:
         raise InputError([Problem(str(path), None, None, f"the '{META}' sheet's row counts of table '{name}' do not add up") for name in bad])
 
@@ -189,8 +217,12 @@ def read_results_workbook(path: str | os.PathLike) -> Results:
     results workbook. The report-only sheets (CostSummary, SalesSummary) and charts are skipped; a
     table continued on more sheets ('Flows', 'Flows (2)', ...) comes back as one table."""
     p = Path(path)
-    if not p.is_file():
+    if not p.exists() or p.is_dir():
         raise InputError([Problem(str(p), None, None, "file not found" if not p.exists() else "is a folder, not a results workbook")])
+    try:  # the checks every input gets: a regular file, a real zip, no zip bomb, no DTD
+        check_workbook_file(p)
+    except InputError as exc:
+        raise InputError([Problem(str(p), pr.row, pr.column, f"not a supplyopt results workbook: {pr.message}") for pr in exc.problems]) from None
     try:
         wb = openpyxl.load_workbook(p, read_only=True, data_only=True)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError, SyntaxError) as exc:  # SyntaxError: XML ParseError
@@ -198,7 +230,7 @@ def read_results_workbook(path: str | os.PathLike) -> Results:
     try:
         if SUMMARY not in wb.sheetnames:
             raise _not_ours(p, "it has no Summary sheet")
-        raw_summary, marker = _read_summary(p, wb[SUMMARY])
+        raw_summary, marker, summary_rows = _read_summary(p, wb[SUMMARY])
         if marker.get("format") != FORMAT:
             raise _not_ours(p, f"its Summary sheet lacks the 'format = {FORMAT}' marker")
         version = marker.get("format_version")
@@ -208,10 +240,15 @@ def read_results_workbook(path: str | os.PathLike) -> Results:
         if META not in wb.sheetnames:
             raise _not_ours(p, f"its hidden '{META}' sheet is missing (was the workbook re-saved by another program?)")
         summary_types, table_info = _read_meta(p, wb[META])
+        bad = [summary_problem(f"{p} sheet {SUMMARY}", summary_rows[k], k, summary_types.get(k), v) for k, v in raw_summary.items()]
+        if any(bad):
+            raise InputError([b for b in bad if b is not None])
         summary = {k: _summary_value(v, summary_types.get(k)) for k, v in raw_summary.items()}
         _check_sheets(p, wb, table_info)
         tables = {name: _read_table(p, wb, info) for name, info in table_info.items()}
-    except (zipfile.BadZipFile, SyntaxError, EOFError) as exc:  # sheets are parsed lazily: a damaged one fails here
+    # sheets are parsed lazily: a damaged or hand-crafted one fails here, inside openpyxl (a cell
+    # type it cannot convert: ValueError/TypeError/KeyError/IndexError)
+    except (zipfile.BadZipFile, SyntaxError, EOFError, ValueError, TypeError, KeyError, IndexError, OverflowError, zlib.error) as exc:
         raise InputError([Problem(str(p), None, None, f"the workbook is damaged ({type(exc).__name__}: {exc})")]) from exc
     finally:
         wb.close()

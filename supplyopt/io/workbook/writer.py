@@ -17,7 +17,7 @@ from openpyxl.utils import get_column_letter
 
 from supplyopt.io.atomic import atomic_write
 from supplyopt.io.workbook import layout, rows_xml, summary_sheet
-from supplyopt.io.workbook.cells import cell, column_format, column_width, style_header, summary_type
+from supplyopt.io.workbook.cells import cell, column_width, style_header, summary_type, table_format, text
 from supplyopt.io.workbook.charts import write_charts, write_map
 from supplyopt.io.workbook.layout import (
     CHARTS,
@@ -31,9 +31,12 @@ from supplyopt.io.workbook.layout import (
     SUMMARY,
     WIDTH_SAMPLE_ROWS,
     Placed,
+    add_excel_table,
     continuation_notes,
     frame,
     place_tables,
+    print_on_one_page,
+    table_name,
     written_version,
 )
 from supplyopt.io.workbook.reports import write_cost_summary, write_sales_summary
@@ -43,8 +46,10 @@ from supplyopt.results import Results
 __all__ = ["build_workbook", "write_results_workbook"]
 
 
-def write_table(ws, df: pd.DataFrame, sample: pd.DataFrame | None = None) -> Body | None:
-    """Header in row 1 (bold, filled, frozen, filtered), one row per record, formats by column.
+def write_table(ws, df: pd.DataFrame, sample: pd.DataFrame | None = None, table: str | None = None) -> Body | None:
+    """Header in row 1 (bold, filled, frozen), one row per record, formats by column; the
+    range is the Excel Table `table` (its own filter buttons; a plain filter when the header cannot
+    name a table), printed landscape one page wide with the header on every page.
 
     The data rows of an ordinary table are not given to openpyxl (a Cell object and an XML
     element per value made the workbook cost more than extracting the results): they come back as
@@ -53,14 +58,16 @@ def write_table(ws, df: pd.DataFrame, sample: pd.DataFrame | None = None) -> Bod
     `sample` (default: the first rows of df) sets the column widths: the continuation sheets of a
     long table pass the first sheet's, so that every sheet of the table looks the same."""
     cols = list(df.columns)
-    fmts = [column_format(c) for c in cols]
+    fmts = [table_format(c, df.iloc[:, j].dtype) for j, c in enumerate(cols)]
     sample = df.head(WIDTH_SAMPLE_ROWS) if sample is None else sample
     for j, c in enumerate(cols, 1):
         ws.column_dimensions[get_column_letter(j)].width = column_width(c, sample.iloc[:, j - 1], fmts[j - 1])
     ws.freeze_panes = "A2"
+    print_on_one_page(ws, "1:1")
     if cols:
         ref = f"A1:{get_column_letter(len(cols))}{len(df) + 1}"
-        ws.auto_filter.ref = ref
+        if table is None or not add_excel_table(ws, table, [text(str(c)) for c in cols], len(df)):
+            ws.auto_filter.ref = ref
         # openpyxl writes a sheet's <dimension> only when it can calculate it: a streamed sheet
         # cannot, a spliced one would say A1:..1; without the right one every read-only reader
         # parses the whole sheet twice.
@@ -74,7 +81,7 @@ def write_table(ws, df: pd.DataFrame, sample: pd.DataFrame | None = None) -> Bod
     return None
 
 
-def write_sheets(wb, t: Placed) -> list[Body]:
+def write_sheets(wb, t: Placed, tables_used: set[str] | None = None) -> list[Body]:
     """Write a table on its sheet(s), in a row; each continuation sheet is laid out like the first
     (header, frozen pane, filter, formats, and the widths of the first sheet's rows). Returns the
     bodies still to splice."""
@@ -82,7 +89,8 @@ def write_sheets(wb, t: Placed) -> list[Body]:
     sample = t.df.head(WIDTH_SAMPLE_ROWS)
     for sheet, start, stop in t.sheets:
         part = t.df if not t.continued else t.df.iloc[start:stop]
-        body = write_table(wb.create_sheet(sheet), part, sample)
+        name = table_name(sheet, tables_used) if tables_used is not None else None
+        body = write_table(wb.create_sheet(sheet), part, sample, name)
         if body is not None:
             bodies.append(body)
     return bodies
@@ -104,9 +112,10 @@ def build_workbook(results: Results, out: Path) -> int:
     ws = wb.create_sheet(SUMMARY)
     summary_sheet.write_summary(ws, dict(results.summary), version, continuation_notes(placed))
 
-    bodies = []
+    bodies: list[Body] = []
+    tables_used: set[str] = set()
     for t in placed:
-        bodies += write_sheets(wb, t)
+        bodies += write_sheets(wb, t, tables_used)
         if t.name == COSTS:
             report = wb.create_sheet(COST_SUMMARY)
             if not write_cost_summary(report, t.df):
