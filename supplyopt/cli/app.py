@@ -53,6 +53,7 @@ app.command("compare")(compare_cmd)
 app.command("sweep")(sweep_cmd)
 app.command("map")(map_cmd)
 app.command("explain")(explain_cmd)
+app.command("breakeven")(__import__("supplyopt.cli.breakeven_cmd", fromlist=["breakeven_cmd"]).breakeven_cmd)
 
 
 def main() -> None:  # pragma: no cover - console entry
