@@ -10,7 +10,8 @@ refine_or_export (tests/instances.py, r = 0, one year): 2,000 t of CONC.
 - CONC price: 180,000 s − 122,000 = 97,600 → s* = 1.22;
 - refinery opening capex: 127,600 − C = 58,000 → C* = 69,600 = 2.32 × 30,000;
 - CU price (set): 600 P − 202,400 = 58,000 → P* = 434;
-- processing cost add a: 97,600 − 2,000 a = 58,000 → a* = 19.8 (never within 0..10).
+- processing cost add a: 97,600 − 2,000 a = 58,000 → a* = 19.8 (never within 0..10);
+- opening and module capex scaled together by s: 137,600 − 40,000 s = 58,000 → s* = 1.99.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ import instances as I
 from supplyopt.errors import EXIT_INPUT, EXIT_OK, InputError
 from supplyopt.io.memory import instance_from_records
 from supplyopt.io.template import write_template
-from supplyopt.studies.breakeven import BreakevenParameter, breakeven, parameters_from_uncertainties, parse_parameter_option
+from supplyopt.studies.breakeven import BreakevenParameter, breakeven, parameters_from_uncertainties, parse_parameter_option, parse_parameter_options
 
 TOL = 1e-4
 CONC = "conc price: Markets; PORT | CONC; price_usd_per_t; scale; 0.5; 2"
@@ -154,3 +155,16 @@ def test_cli_bad_parameter_is_exit_2(tmp_path):
     res = invoke("breakeven", src, "-o", tmp_path / "be.xlsx", "--parameter", "Markets; PORT | CONC; price; scale; 1; 2")
     assert res.exit_code == EXIT_INPUT
     assert "--parameter" in said(res) and "price" in said(res)
+
+
+def test_options_with_one_name_move_together(inst):
+    """Opening capex 30,000 and two modules at 5,000 scaled by one s: the flip at s* = 1.99."""
+    texts = ["capex: Refineries; REF; open_capex_usd; scale; 0.5; 3", "capex: Refineries; REF; module_capex_usd; scale; 0.5; 3"]
+    params = parse_parameter_options(inst, texts)
+    assert len(params) == 1 and len(params[0].overrides) == 2
+    r = breakeven(inst, params, EXACT, tolerance=TOL)
+    row = r.table().iloc[0]
+    assert row["threshold"] == pytest.approx(1.99, abs=2.5 * TOL * 1.5)
+    assert row["npv_above_usd"] == pytest.approx(58_000)
+    with pytest.raises(InputError, match="range 0.5..3 before"):
+        parse_parameter_options(inst, [texts[0], texts[1].replace("0.5; 3", "0.5; 2")])

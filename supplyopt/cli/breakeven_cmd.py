@@ -20,7 +20,7 @@ def breakeven_cmd(
         None,
         "--parameter",
         help="A parameter to search instead of the Uncertainties sheet, in the Scenarios columns with a range: "
-        "'[name:] table; key; column; operation; low; high', e.g. 'conc price: Markets; * | CU_CONC | *; price_usd_per_t; scale; 0.7; 1.3'. Repeatable.",
+        "'[name:] table; key; column; operation; low; high', e.g. 'conc price: Markets; * | CU_CONC | *; price_usd_per_t; scale; 0.7; 1.3'. Repeatable; rows with the same name move together.",
     ),
     points: int = typer.Option(5, "--points", min=2, help="Evenly spaced values over each range solved before bisecting (+ the base value)."),
     tolerance: float = typer.Option(0.01, "--tolerance", min=1e-6, max=0.5, help="Stop bisecting when the bracket is narrower than this share of the range."),
@@ -39,13 +39,13 @@ def _breakeven(input, output, parameter, points, tolerance, force, time_limit, g
     from supplyopt.io.breakeven_workbook import write_breakeven_workbook
     from supplyopt.io.read import read_input
     from supplyopt.solve.highs import SolveOptions
-    from supplyopt.studies.breakeven import breakeven, parameters_from_uncertainties, parse_parameter_option
+    from supplyopt.studies.breakeven import breakeven, parameters_from_uncertainties, parse_parameter_options
     from supplyopt.studies.pipeline import provenance
 
     out = output or Path("results") / f"{stem_of(input)}_breakeven.xlsx"
     check_outputs([out], force, [input])
     inst = read_input(input)
-    params = [parse_parameter_option(inst, text, i) for i, text in enumerate(parameter, start=1)] if parameter else parameters_from_uncertainties(inst)
+    params = parse_parameter_options(inst, parameter) if parameter else parameters_from_uncertainties(inst)
     options = SolveOptions(time_limit=time_limit, mip_gap=gap)
     console.print(f"Read {input}. Searching {len(params)} parameter(s): {points} grid points each, then bisection.")
 

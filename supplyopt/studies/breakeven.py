@@ -244,6 +244,24 @@ def parse_parameter_option(inst, text: str, index: int = 1) -> BreakevenParamete
     return BreakevenParameter(name, (ov,), low, high, _base_value(inst, (ov,)))
 
 
+def parse_parameter_options(inst, texts: Sequence[str]) -> list[BreakevenParameter]:
+    """`--parameter` values in order; options with the same name are one parameter whose changes
+    move together (e.g. open and module capex), and must give the same low and high."""
+    merged: dict[str, BreakevenParameter] = {}
+    for i, text in enumerate(texts, start=1):
+        p = parse_parameter_option(inst, text, i)
+        first = merged.get(p.name)
+        if first is None:
+            merged[p.name] = p
+            continue
+        if (first.low, first.high) != (p.low, p.high):
+            raise InputError(
+                [Problem(PARAMETER_OPTION, i, None, f"'{text}': parameter '{p.name}' was given the range {first.low:g}..{first.high:g} before; repeat it")]
+            )
+        merged[p.name] = dataclasses.replace(first, overrides=first.overrides + p.overrides)
+    return list(merged.values())
+
+
 # ---------------------------------------------------------------------------------------------
 # Solving one point
 # ---------------------------------------------------------------------------------------------
