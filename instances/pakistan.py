@@ -61,31 +61,43 @@ PERIODS: tuple[tuple[str, int, int], ...] = (
 OZ_PER_T = 32_150.75  # troy ounces per tonne
 LB_PER_T = 2_204.62
 CU_PRICE = round((9_336 + 9_508 + 9_814 + 11_138) / 4)  # 2025 average of the LME quarterly averages: 9,949 USD/t
-AU_PRICE_OZ = 3_400.0  # USD/oz, mid-2025 (June average 3,366; October 4,070; year-end ~4,330)
-SB_PRICE = 50_000.0  # USD/t antimony metal/trioxide: between 39.5-40k (Dec 2024) and 58-60k (mid-2025)
+AU_PRICE_OZ = 3_435.0  # USD/oz, 2025 annual average (BullionVault 31 Dec 2025; World Bank 3,442)
+SB_PRICE = 58_339.0  # USD/t antimony trioxide, US Q4 2025 average (ChemAnalyst); Rotterdam 57-61k (Argus, Jun 2025)
 NDPR_PRICE = 86_000.0  # USD/t NdPr oxide: 605-608k CNY/t (31 Dec 2025) at 7 CNY/USD
 ZN_PRICE, PB_PRICE = 2_800.0, 2_000.0  # USD/t, A: not in the facts sheet
 CHROMITE_PRICE = 250.0  # USD/t FOB lumpy/concentrate chromite, A: not in the facts sheet
-OCEAN_FREIGHT = 40.0  # USD/t to Chinese/Asian ports, deducted from CIF prices to get FOB, A
+OCEAN_FREIGHT = 40.0  # USD/t to Chinese/Asian ports, deducted from CIF prices to get FOB (U: Peru-Far East 40, Chile 50, Jun 2024)
 
-# Copper-concentrate terms (long-run benchmark levels, A). The 2025 benchmark terms were far
-# lower (TC/RC near zero), which makes exporting concentrate even more attractive.
+# Copper-concentrate terms: the 2024 annual benchmark (Antofagasta/Freeport with Chinese smelters,
+# Reuters 1 Dec 2023), held as the long-run level. 2025 was 21.25 USD/t and 2.125 c/lb, 2026 zero,
+# spot below zero: the TCRC_* scenarios (instances/pakistan_scenarios.py) price those.
 CU_TC = 80.0  # USD/dmt
 CU_RC = 0.08  # USD/lb payable Cu
+TCRC_TERMS = {  # (TC USD/dmt, RC USD/lb): sourced benchmark and spot terms
+    "2024": (80.0, 0.08),
+    "2025": (21.25, 0.02125),
+    "2026": (0.0, 0.0),
+    "SPOT": (-5.0, -0.005),  # Fastmarkets weekly TC index record low $(5.00), 21 Jun 2024; RC at the TC/10 convention (C)
+}
 CU_PAYABLE = 0.965
 AU_PAYABLE_CONC = 0.97  # gold payable in a ~10 g/t copper concentrate
 AU_RC_OZ = 5.0  # USD/oz payable gold
 SB_CONC_GRADE = 0.50  # Sb content of antimony concentrate
 SB_CONC_PAYABLE = 0.60  # share of the metal price paid for Sb in concentrate
 
-# Reko Diq concentrate (C from the Barrick feasibility figures in the facts sheet)
-RD_PH1_CU_T = 240_000  # t Cu/yr, Phase 1
-RD_PH1_AU_OZ = 297_000  # oz Au/yr, Phase 1
-RD_PH2_CU_T = 460_000  # t Cu/yr, Phase 2 (2034)
-RD_PH1_CONC_T = 900_000  # t concentrate/yr, Phase 1 (facts: ≈0.9-1.0 Mt/yr at 25-28 % Cu)
-RD_CU_GRADE = RD_PH1_CU_T / RD_PH1_CONC_T  # 0.2667
-RD_AU_GPT = RD_PH1_AU_OZ / OZ_PER_T * 1e6 / RD_PH1_CONC_T  # g/t Au in concentrate, ≈10.3
-RD_PH2_CONC_T = round(RD_PH2_CU_T / RD_CU_GRADE, -3)  # 1.725 Mt/yr at the Phase 1 grade
+# Reko Diq (S: the minister's written answer to the National Assembly, Business Recorder 16 May 2025):
+# Phase 1 from 2028 targets 200 kt Cu + 300 koz Au a year, Phase 2 from 2034 400 kt Cu + 500 koz Au.
+# Concentrate tonnage is not published: the grade is the Barrick 2025 FS ratio 240 kt Cu in ~0.9 Mt
+# concentrate (facts M1 and Sheet 4, C/U). 45 Mt/yr ore × 0.48 % reserve Cu (Dawn, 7 Feb 2025) × ~90 %
+# recovery ≈ 194 kt Cu: consistent with the 200 kt target.
+RD_PH1_CU_T = 200_000  # t Cu/yr, Phase 1
+RD_PH1_AU_OZ = 300_000  # oz Au/yr, Phase 1
+RD_PH2_CU_T = 400_000  # t Cu/yr, Phase 2 (2034)
+RD_PH2_AU_OZ = 500_000  # oz Au/yr, Phase 2 (not modelled apart: one concentrate at the Phase 1 grades)
+RD_CU_GRADE = 240_000 / 900_000  # 0.2667: Barrick FS copper per tonne of concentrate
+RD_PH1_CONC_T = round(RD_PH1_CU_T / RD_CU_GRADE, -3)  # 750,000 t concentrate/yr
+RD_AU_GPT = RD_PH1_AU_OZ / OZ_PER_T * 1e6 / RD_PH1_CONC_T  # g/t Au in concentrate, ≈12.4
+RD_PH2_CONC_T = round(RD_PH2_CU_T / RD_CU_GRADE, -3)  # 1.5 Mt/yr at the Phase 1 grade
 
 # Smelter recoveries (A)
 CU_RECOVERY = 0.975
@@ -112,6 +124,7 @@ RAIL_BASE_TPY = 2 * TRAIN_WAGONS * WAGON_NET_T * 365  # 2 trains/day: 730,000 t/
 RAIL_FULL_TPY = 5 * TRAIN_WAGONS * WAGON_NET_T * 365  # 5 trains/day: 1,825,000 t/yr
 ROAD_CAP_TPY = 2_000_000.0  # mineral trucking per road segment, A (~220 loaded 25-t trucks/day)
 PKR_PER_USD = 280.0  # the facts sheet's conversion (unverified)
+ML3_UPGRADE_USD = 390e6  # RDMC bridge finance for ML-3 Nokkundi-Rohri (Business Recorder, 29 Sep 2025)
 
 
 # --------------------------------------------------------------------------------------------
@@ -191,24 +204,32 @@ NODES: dict[str, tuple[str, str, float, float, str, str, str]] = {
     "KARACHI": ("Karachi (N-25/N-10/N-5 road hub)", "hub", 24.86, 67.01, "Sindh/Karachi", "A", "city centre, not in the facts sheet"),
     "QUETTA": ("Quetta (N-25/N-40 junction; stands in for Lakpass)", "hub", 30.18, 67.00, "Balochistan/Quetta", "U", "facts sheet J"),
     "NUSHKI": ("Nushki", "hub", 29.55, 66.02, "Balochistan/Nushki", "U", "facts sheet J"),
-    "DALBANDIN": ("Dalbandin", "hub", 28.89, 64.41, "Balochistan/Chagai", "U", "facts sheet J"),
+    "DALBANDIN": ("Dalbandin", "hub", 28.89, 64.41, "Balochistan/Chagai", "S", "Wikipedia (de, wikipedia.ddns.net mirror): 28° 53′ N, 64° 25′ E"),
     "NOKKUNDI": ("Nokkundi", "hub", 28.82, 62.75, "Balochistan/Chagai", "U", "facts sheet J"),
     "TAFTAN": ("Taftan (Koh-i-Taftan)", "hub", 28.97, 61.57, "Balochistan/Chagai", "U", "facts sheet J"),
     "KALAT": ("Kalat", "hub", 29.03, 66.59, "Balochistan/Kalat", "U", "facts sheet J"),
     "SURAB": ("Surab", "hub", 28.49, 66.26, "Balochistan/Surab", "U", "facts sheet J"),
-    "KHUZDAR": ("Khuzdar", "hub", 27.81, 66.61, "Balochistan/Khuzdar", "U", "facts sheet J"),
+    "KHUZDAR": ("Khuzdar", "hub", 27.81, 66.61, "Balochistan/Khuzdar", "S", "Wikipedia (de.wiki.li mirror): 27° 48′ N, 66° 37′ E"),
     "BELA": ("Bela", "hub", 26.23, 66.31, "Balochistan/Lasbela", "U", "facts sheet J"),
     "BASIMA": ("Basima", "hub", 27.91, 65.87, "Balochistan/Washuk", "U", "facts sheet J"),
     "KHARAN": ("Kharan", "hub", 28.58, 65.42, "Balochistan/Kharan", "U", "facts sheet J"),
-    "PANJGUR": ("Panjgur", "hub", 26.97, 64.10, "Balochistan/Panjgur", "U", "facts sheet J"),
+    "PANJGUR": ("Panjgur", "hub", 26.97, 64.10, "Balochistan/Panjgur", "S", "Wikipedia (the-uncensored-wiki.com mirror, 2015): 26° 58′ N, 64° 06′ E"),
     "HOSHAB": ("Hoshab", "hub", 26.02, 63.89, "Balochistan/Kech", "U", "facts sheet J"),
-    "TURBAT": ("Turbat", "hub", 26.00, 63.05, "Balochistan/Kech", "U", "facts sheet J"),
+    "TURBAT": ("Turbat", "hub", 26.00, 63.05, "Balochistan/Kech", "S", "Wikipedia (the-uncensored-wiki.com mirror, 2017): 26° 0′ 15″ N, 63° 3′ 38″ E"),
     "NOWSHERA": ("Nowshera (N-45/N-5 junction)", "hub", 34.02, 71.98, "KP/Nowshera", "A", "town centre, not in the facts sheet"),
     # rail stations and junctions (separate nodes: a change of mode costs a transfer)
     "REKO_DIQ_RS": ("Reko Diq (planned rail loading siding)", "hub", 29.130, 62.061, "Balochistan/Chagai", "S", "mine coordinates"),
     "TAFTAN_RS": ("Koh-i-Taftan station (ML-4 km 612)", "hub", 28.97, 61.57, "Balochistan/Chagai", "U", "facts sheet J"),
     "NOKKUNDI_RS": ("Nokkundi station (ML-4 km 488)", "hub", 28.82, 62.75, "Balochistan/Chagai", "U", "facts sheet J"),
-    "DALBANDIN_RS": ("Dalbandin station (ML-4 km 318)", "hub", 28.89, 64.41, "Balochistan/Chagai", "U", "facts sheet J"),
+    "DALBANDIN_RS": (
+        "Dalbandin station (ML-4 km 318)",
+        "hub",
+        28.89,
+        64.41,
+        "Balochistan/Chagai",
+        "C",
+        "Dalbandin town coordinates (Wikipedia): the station lies in the town",
+    ),
     "NUSHKI_RS": ("Nushki station (ML-4 km 133)", "hub", 29.55, 66.02, "Balochistan/Nushki", "U", "facts sheet J"),
     "SPEZAND_RS": ("Spezand junction (ML-4 km 0, ML-3)", "hub", 29.97, 67.00, "Balochistan/Mastung", "A", "~25 km south of Quetta, not in the facts sheet"),
     "QUETTA_RS": ("Quetta station", "hub", 30.18, 67.00, "Balochistan/Quetta", "U", "facts sheet J"),
@@ -293,12 +314,14 @@ ROADS = (
     ),
     (
         "R-11",
-        "R-11 Nokkundi-Mashkhel-Panjgur (N-40 to N-85/M-8; design only)",
+        "R-11 Nokkundi-Mashkhel-Panjgur (N-40 to N-85/M-8; SPECULATIVE: Mashkhel-Panjgur is a design only)",
         "NOKKUNDI",
         "PANJGUR",
         303.0,
         "S",
-        "facts 3a R-11: 103 + 200 km (design, Daily Times 2021)",
+        "Business Recorder 20 May 2021: Mashkel-Naukundi road groundbreaking, 103 km, Rs 7 bn, 2 years "
+        "(https://www.brecorder.com/news/40093766/pm-khan-to-lay-foundation-of-mashkel-to-naukundi-road-project); Nawa-i-Waqt 24 May 2021: "
+        "detailed design of the 200 km Mashkhel-Panjgur road under preparation",
     ),
     ("R-12", "R-12 Duddar-Karachi via Winder/N-25", "DUDDAR", "KARACHI", 200.0, "S", "facts 3a R-12: ~200 km (Wikipedia)"),
     ("R-18", "R-18 N-45 Chitral-Nowshera", "CHITRAL_SB", "NOWSHERA", 309.0, "S", "facts 3a R-18: 309 km (NHA list)"),
@@ -405,7 +428,7 @@ def _settings(b: _Book) -> None:
 
 def _commodities(b: _Book, prices: dict[str, float]) -> None:
     rows = (
-        ("RD_CONC", "Reko Diq Cu-Au concentrate (26.7 % Cu, 10.3 g/t Au)", "concentrate"),
+        ("RD_CONC", f"Reko Diq Cu-Au concentrate ({RD_CU_GRADE:.1%} Cu, {RD_AU_GPT:.1f} g/t Au)", "concentrate"),
         ("CU_BLISTER", "Saindak blister copper (98.5 % Cu, ~92 g/t Au)", "refined"),
         ("CU_CATHODE", "Copper cathode (LME grade A)", "refined"),
         ("GOLD_DORE", "Gold doré, tonnes of contained gold", "refined"),
@@ -432,6 +455,20 @@ def _commodities(b: _Book, prices: dict[str, float]) -> None:
     )
 
 
+def concentrate_price(tc: float = CU_TC, rc: float = CU_RC) -> float:
+    """FOB USD/t of Reko Diq concentrate under smelter terms TC (USD/dmt) and RC (USD/lb payable Cu):
+    Cu grade × payable × Cu price − TC − payable Cu lb × RC + Au g/t × payable × (Au − Au RC) − freight."""
+    cu_pay = RD_CU_GRADE * CU_PAYABLE
+    au = RD_AU_GPT * AU_PAYABLE_CONC / 1e6 * OZ_PER_T * (AU_PRICE_OZ - AU_RC_OZ)
+    return cu_pay * CU_PRICE - tc - cu_pay * LB_PER_T * rc + au - OCEAN_FREIGHT
+
+
+def tcrc_scales() -> dict[str, float]:
+    """{terms: concentrate price under those terms / the base price} for the TCRC_* scenarios."""
+    base = concentrate_price()
+    return {name: round(concentrate_price(tc, rc) / base, 5) for name, (tc, rc) in TCRC_TERMS.items()}
+
+
 def _prices(b: _Book) -> dict[str, float]:
     """FOB prices per commodity (USD/t) with their Sources rows."""
     au_per_t = AU_PRICE_OZ * OZ_PER_T
@@ -449,22 +486,52 @@ def _prices(b: _Book) -> dict[str, float]:
         "GOLD_DORE",
         "(Au price)",
         AU_PRICE_OZ,
-        "U",
-        "facts Sheet 5: June 2025 average 3,366 USD/oz, October 4,070, year-end ~4,330",
-        "mid-2025 level; conservative vs year-end",
+        "S",
+        "BullionVault, 'Record Gold Price Ends 2025 Up 65%', 31 Dec 2025: 2025 annual average 3,435 USD/oz "
+        "(https://www.bullionvault.com/gold-news/gold-price-news/gold-silver-2025-record-price-123120251); World Bank 3,442 (databoks)",
+        "annual average held flat; year-end ~4,310 (LBMA fix 31 Dec 2025) would raise gold-bearing products alike",
     )
-    b.src("Markets", "all", "(ocean freight)", OCEAN_FREIGHT, "A", "assumption", "CIF Asia - FOB Pakistan, per tonne, all products")
+    b.src(
+        "Markets",
+        "all",
+        "(ocean freight)",
+        OCEAN_FREIGHT,
+        "U",
+        "Maritime Compass, 'Bulk Carrier Freight Rates Surge on South American Routes', 10 Jun 2024: concentrate spot rates "
+        "to the Far East ~40 USD/t from Peru, ~50 from Chile (https://maritimecompass.com/2024/06/10/bulk-carrier-freight-rates-surge-on-south-american-routes/)",
+        "Peru-Far East rate used for Pakistan-Asia, a shorter voyage: an upper-end figure; one rate for every product (the sea-leg tables will replace it)",
+    )
 
-    cu_pay = RD_CU_GRADE * CU_PAYABLE
-    rd_conc = cu_pay * CU_PRICE - CU_TC - cu_pay * LB_PER_T * CU_RC + RD_AU_GPT * AU_PAYABLE_CONC / 1e6 * OZ_PER_T * (AU_PRICE_OZ - AU_RC_OZ) - OCEAN_FREIGHT
+    rd_conc = concentrate_price()
     b.src(
         "Markets",
         "RD_CONC",
         "price_usd_per_t",
         rd_conc,
         "C",
-        "computed: Cu grade × 96.5 % payable × Cu price − TC − RC + Au g/t × 97 % payable × (Au − 5 USD/oz) − freight",
-        f"terms A: TC {CU_TC:.0f} USD/dmt, RC {CU_RC * 100:.0f} c/lb (long-run benchmark; 2025 benchmark terms were near zero, U)",
+        f"computed: {RD_CU_GRADE:.4f} Cu × {CU_PAYABLE:.1%} payable × {CU_PRICE:,} USD/t − TC {CU_TC:g} − payable lb × RC {CU_RC * 100:g} c/lb "
+        f"+ {RD_AU_GPT:.2f} g/t Au × {AU_PAYABLE_CONC:.0%} payable × ({AU_PRICE_OZ:,.0f} − {AU_RC_OZ:g} USD/oz) − freight {OCEAN_FREIGHT:g}",
+        "inputs: Cu and Au prices and grades (Sources rows above and Mines); TC/RC and payables on their own rows",
+    )
+    b.src(
+        "Markets",
+        "RD_CONC",
+        "(TC/RC terms)",
+        f"TC {CU_TC:g} USD/dmt, RC {CU_RC * 100:g} c/lb",
+        "S",
+        "Reuters via Nasdaq, 'Freeport agrees with Jiangxi Copper to 2024 copper concentrate treatment charges at $80/T', 1 Dec 2023 "
+        "(https://www.nasdaq.com/articles/freeport-agrees-with-jiangxi-copper-to-2024-copper-concentrate-treatment-charges-at-$80-t)",
+        "2024 annual benchmark held as the long-run level (choice A: 2025 21.25/2.125 and 2026 0/0 are cyclical lows; earlier benchmarks 59.5 (2021), 80.8 (2019)); "
+        "scenarios TCRC_2025, TCRC_2026, TCRC_SPOT",
+    )
+    b.src(
+        "Markets",
+        "RD_CONC",
+        "(payables: Cu 96.5 %, Au 97 %, Au RC 5 USD/oz)",
+        "96.5 % / 97 % / 5",
+        "A",
+        "assumption (customary terms; no sourced contract)",
+        "they scale the concentrate's value: 1 pt of Cu payable ≈ 25 USD/t",
     )
     cathode = CU_PRICE - OCEAN_FREIGHT
     dore = au_per_t * DORE_PAYABLE - OCEAN_FREIGHT
@@ -504,9 +571,11 @@ def _prices(b: _Book) -> dict[str, float]:
         "SB_METAL",
         "price_usd_per_t",
         sb_metal,
-        "U",
-        "facts Sheet 5: Rotterdam 39.5-40k USD/t (Dec 2024), regulus II 58-60k (mid-2025), trioxide ~40k (late 2025)",
-        "50k taken",
+        "S",
+        "ChemAnalyst, Antimony Trioxide price index, quarter ending Dec 2025: US average ~58,339 USD/t (China ~19,406) "
+        "(https://www.chemanalyst.com/Pricing-data/antimony-trioxide-1691); Argus 24 Jun 2025: Rotterdam 57-58k cif, 59.5-61k duty unpaid",
+        "the US price (Pakistan's first antimony shipment went to Missouri, Oct 2025: facts Sheet 4) less freight; "
+        "China's domestic price is a third of it: the destination markets of the new schema will tell them apart",
     )
     b.src("Markets", "SB_CONC", "price_usd_per_t", sb_conc, "A", "assumption: 50 % Sb concentrate, 60 % of the metal price payable for its Sb", "")
     ndpr = NDPR_PRICE - OCEAN_FREIGHT
@@ -615,9 +684,10 @@ def _corridors(b: _Book) -> None:
         "R-10, R-11",
         "capacity_t_per_yr",
         0.0,
-        "U",
-        "facts 3a: R-10 proposal (Nation 2018), R-11 design (Daily Times 2021)",
-        "not assumed built: capacity 0 + upgrade",
+        "S",
+        "facts 3a: R-10 proposal (Nation 2018); R-11: Nokkundi-Mashkhel (103 km) begun 2021, Mashkhel-Panjgur (200 km) a design (Nawa-i-Waqt 24 May 2021)",
+        "not assumed built: capacity 0 + upgrade. R-11 is SPECULATIVE: no completion of either section found; the base plan's "
+        "Gwadar route depends on it (NO_R11 scenario; `supplyopt breakeven` on its capacity)",
     )
 
     sibi = _gc("SPEZAND_RS", "SIBI_RS"), _gc("SIBI_RS", "ROHRI_RS")
@@ -731,21 +801,43 @@ def _upgrades(b: _Book) -> None:
         "facts 3b L-01: planned, PM deadline 2028 (Dunya Jun 2025)",
         "capex A: 75 km single track in desert × 1.2 M USD/km; 5 trains/day; opex 1 M USD/yr",
     )
-    # Nokkundi-Sibi track upgrade: 400 M USD over ~600 km, 3 years; split over the four segments by length.
-    l04 = {"L-02b": 170.0, "L-02c": 185.0, "L-02d": 133.0, "L-03a": None}
+    # ML-3 Nokkundi-Rohri upgrade for Reko Diq: 390 M USD bridge finance (RDMC/Barrick, 3 years),
+    # split over the five segments by length.
+    l04 = {"L-02b": 170.0, "L-02c": 185.0, "L-02d": 133.0, "L-03a": None, "L-03b": None}
     sibi = _gc("SPEZAND_RS", "SIBI_RS"), _gc("SIBI_RS", "ROHRI_RS")
     l04["L-03a"] = 396.0 * sibi[0] / sum(sibi)
+    l04["L-03b"] = 396.0 * sibi[1] / sum(sibi)
     total_km = sum(l04.values())
     for seg, km in l04.items():
-        up(f"U-L04-{seg}", "corridor", seg, 400e6 * km / total_km, RAIL_FULL_TPY - RAIL_BASE_TPY, "2029")
+        up(f"U-L04-{seg}", "corridor", seg, ML3_UPGRADE_USD * km / total_km, RAIL_FULL_TPY - RAIL_BASE_TPY, "2029")
     b.src(
         "Upgrades",
         "U-L04-*",
-        "capex_usd, added_capacity, earliest_period",
-        "400 M USD total, +1.095 Mt/yr, 2029",
+        "capex_usd",
+        f"{ML3_UPGRADE_USD / 1e6:.0f} M USD for Nokkundi-Rohri ({total_km:,.0f} km)",
         "S",
-        "facts 3b L-04: Nokkundi-Sibi track upgrade ~600 km, 400 M USD, 3 years (Dunya, year U)",
-        "capex split by segment length (C); capacity 2 → 5 trains/day (C); earliest 2026 + 3 years (A)",
+        "Business Recorder, 'Reko Diq now under ECC focus', 29 Sep 2025 (https://www.brecorder.com/news/40385028/reko-diq-now-under-ecc-focus): "
+        "Rail Development and Bridge Financing Agreements with RDMC, 390 M USD for 3 years at SOFR + 250 bp, to upgrade ML-3 Nokkundi-Rohri "
+        "for the 1,350 km route to Port Qasim",
+        "split over the five segments by length (C); replaces the facts sheet's 400 M USD Nokkundi-Sibi figure (Dunya, year U)",
+    )
+    b.src(
+        "Upgrades",
+        "U-L04-*",
+        "added_capacity, earliest_period",
+        "+1.095 Mt/yr, 2029",
+        "C",
+        "facts Sheet 4: RDMC rail plan 2 → 5 trains/day × 20 wagons; bridge finance approved by the PM 8 Aug 2025 for 3 years (Business Recorder 29 Sep 2025)",
+        "capacity = (5 − 2) trains/day × 20 × 50 t × 365 (C); in service after the 3-year term from 2025-26 (A)",
+    )
+    b.src(
+        "Corridors",
+        "Reko Diq → Port Qasim by rail",
+        "distance_km (check)",
+        "1,406 km in the model (X-RD/L-01 75 + ML-4 488 + ML-3 396 + ML-1 437 + siding 10) against 1,350 km reported",
+        "C",
+        "Business Recorder 29 Sep 2025: 'the 1350 km route'",
+        "within 4 %: the apportioned segment lengths stand",
     )
     # N-25 dualisation: Rs 300-350 bn for 813 km, split over the N-25 segments by length.
     n25_usd = 325e9 / PKR_PER_USD
@@ -763,7 +855,16 @@ def _upgrades(b: _Book) -> None:
     )
     up("U-R10", "corridor", "R-10", 200 * 0.5e6, ROAD_CAP_TPY, "2029")
     up("U-R11", "corridor", "R-11", 303 * 0.5e6, ROAD_CAP_TPY, "2029")
-    b.src("Upgrades", "U-R10, U-R11", "capex_usd", "0.5 M USD/km", "A", "assumption", "paved single-carriageway road in desert; earliest 2029")
+    b.src("Upgrades", "U-R10", "capex_usd", "0.5 M USD/km", "A", "assumption", "paved single-carriageway road in desert; earliest 2029")
+    b.src(
+        "Upgrades",
+        "U-R11",
+        "capex_usd",
+        "0.5 M USD/km",
+        "U",
+        "Business Recorder 20 May 2021: Nokkundi-Mashkhel 103 km for Rs 7 bn (two-way road)",
+        "≈ 68 M PKR/km ≈ 0.4 M USD/km at 2021 exchange rates (~160 PKR/USD, not sourced); 0.5 kept for 2025 costs; earliest 2029; capacity 2 Mt/yr (A)",
+    )
     up("U-L07", "corridor", "L-07", 30 * 0.5e6, RAIL_BASE_TPY, "2028")
     b.src("Upgrades", "U-L07", "capex_usd", 15e6, "A", "assumption", "rehabilitating the disused 30 km Saindak spur at 0.5 M USD/km")
     up("U-GWADAR-BULK", "port", "GWADAR", 150e6, 3_000_000.0, "2029")
@@ -792,6 +893,11 @@ def _corridor_lengths() -> tuple[tuple[str, float], ...]:
     return tuple(out)
 
 
+def _rd_schedule(year: int) -> float:
+    """Reko Diq concentrate t/yr in `year`: none before 2029, Phase 1 to 2033, Phase 2 from 2034."""
+    return 0.0 if year < 2029 else (RD_PH1_CONC_T if year < 2034 else RD_PH2_CONC_T)
+
+
 def _mines(b: _Book) -> None:
     def mine(node, commodity, period, max_t, cost, min_t=0.0):
         rec = {"mine": node, "commodity": commodity, "max_t_per_yr": round(max_t, 0), "cost_usd_per_t": round(cost, 2)}
@@ -801,23 +907,51 @@ def _mines(b: _Book) -> None:
             rec["min_t_per_yr"] = min_t
         b.row("Mines", rec)
 
-    # Reko Diq: first production end-2028; Phase 1 0.9 Mt/yr from 2029; Phase 2 from 2034.
-    def rd(year):
-        return 0.0 if year < 2029 else (RD_PH1_CONC_T if year < 2034 else RD_PH2_CONC_T)
-
+    # Reko Diq: first production end-2028; Phase 1 from 2029; Phase 2 from 2034.
+    rd = _rd_schedule
     rd_cost = 11.0 * 45e6 / RD_PH1_CONC_T  # 11 USD/t ore × 45 Mt ore per 0.9 Mt concentrate
     for p, v in period_average(rd).items():
         mine("REKO_DIQ", "RD_CONC", p, v, rd_cost)
     b.src(
         "Mines",
         "REKO_DIQ/RD_CONC",
+        "(Cu and Au output)",
+        "Ph1 from 2028: 200 kt Cu + 300 koz Au/yr; Ph2 from 2034: 400 kt Cu + 500 koz Au/yr",
+        "S",
+        "Business Recorder, 'Minister informs NA: Reko Diq project to generate over $75bn in free cash flows', 16 May 2025 "
+        "(https://www.brecorder.com/news/40363029/minister-informs-na-reko-diq-project-to-generate-over-75bn-in-free-cash-flows); "
+        "also ARY News 15 May 2025",
+        "the minister's written reply to the National Assembly ('conservative'); Barrick's 2025 FS gave 240 kt Cu + 297 koz Au in Ph1 (facts M1)",
+    )
+    b.src(
+        "Mines",
+        "REKO_DIQ/RD_CONC",
         "max_t_per_yr",
         f"{RD_PH1_CONC_T:,.0f} (2029-33), {RD_PH2_CONC_T:,.0f} (2034-)",
         "C",
-        "facts M1: Ph1 45 Mtpa → 240 kt Cu + 297 koz Au/yr; Ph2 (2034) 460 kt Cu + 520 koz Au; first production end-2028 (Barrick FS 2025); facts Sheet 4: Ph1 ≈0.9-1.0 Mt/yr concentrate",
-        f"Cu grade 240/900 = {RD_CU_GRADE:.1%}, Au {RD_AU_GPT:.1f} g/t (C); Ph2 tonnage = 460 kt Cu at that grade; Ph2 Au thereby ~9 % high (U); 2031-35 averages 3 Ph1 + 2 Ph2 years",
+        "Cu output above ÷ concentrate grade: Barrick FS 240 kt Cu in ~0.9 Mt concentrate (facts M1, Sheet 4: 25-28 % Cu)",
+        f"grade {RD_CU_GRADE:.1%} Cu (the concentrate tonnage is not published, U), Au {RD_AU_GPT:.1f} g/t = 300 koz in {RD_PH1_CONC_T / 1e3:,.0f} kt; "
+        "Ph2 gold at the Ph1 grade is ~20 % above the 500 koz target (U); 2031-35 averages 3 Ph1 + 2 Ph2 years",
     )
-    b.src("Mines", "REKO_DIQ/RD_CONC", "cost_usd_per_t", round(rd_cost, 2), "A", "assumption", "site cash cost 11 USD/t ore × 50 t ore per t concentrate")
+    b.src(
+        "Mines",
+        "REKO_DIQ/RD_CONC",
+        "period (first production, ramp-up)",
+        "first full year 2029, no ramp-up",
+        "C",
+        "first production targeted by the end of 2028 (ECC, via HUM English 2025; Barrick, Daily Times Jan 2023); Barrick review of "
+        "the project to mid-2027, timeline and capital may rise (Canadian Press via MarketScreener, 2026)",
+        "full Ph1 rate from 2029 (ramp-up A); RD_DELAY_2Y scenario: first production two years later",
+    )
+    b.src(
+        "Mines",
+        "REKO_DIQ/RD_CONC",
+        "cost_usd_per_t",
+        round(rd_cost, 2),
+        "A",
+        "assumption (ore rate 45 Mt/yr: facts M1, Barrick FS)",
+        f"site cash cost 11 USD/t ore × {45e6 / RD_PH1_CONC_T:.0f} t ore per t concentrate; paid whether the concentrate is refined or exported, so it does not move the refinery decision",
+    )
 
     # Saindak: 16,426 t blister in 2021; East Ore Body expansion to 24,276 t/yr (timing A: 2030).
     def sd(year):
@@ -933,6 +1067,16 @@ def _refineries(b: _Book) -> None:
     )
     b.src(
         "Refineries",
+        "REF_PORT_QASIM",
+        "(capacity per capex, 250 kt/yr for 500 M USD)",
+        "2,000 USD per t/yr of concentrate input",
+        "C",
+        "Reuters via Kitco, 'Freeport Indonesia launches $3.7 bn Gresik copper smelter', 27 Jun 2024: 1.7 Mt/yr concentrate input, "
+        "~650 kt/yr cathode (https://www.kitco.com/news/off-the-wire/2024-06-27/freeport-indonesia-launches-37bn-gresik-copper-smelter-meet-renewables)",
+        "Manyar: 3.7 bn / 1.7 Mt = 2,176 USD per t/yr; the MoU's 500 M USD thus buys ~230 kt/yr at Manyar's unit cost (a 7× smaller plant pays more per tonne: U)",
+    )
+    b.src(
+        "Refineries",
         "REF_GWADAR, REF_PASNI, REF_NOKKUNDI",
         "open_capex_usd, module_capex_usd",
         "× 1.10 / 1.20 / 1.30",
@@ -1030,9 +1174,9 @@ def _ports_markets(b: _Book, prices: dict[str, float]) -> None:
         "PORT_QASIM",
         "capacity_t_per_yr",
         4_000_000,
-        "A",
-        "facts Sheet 2: PIBT 12 Mtpa coal + 4 Mtpa clinker, expandable to 20; Reko Diq's preferred terminal (RDMC 150 M USD, exports from 2028)",
-        "the 16 → 20 Mtpa expansion taken as this chain's share",
+        "C",
+        "facts Sheet 2: PIBT 12 Mtpa coal + 4 Mtpa clinker, expandable to 20 (APP 2017); Reko Diq's preferred terminal (RDMC 150 M USD, exports from 2028)",
+        "20 − (12 + 4) = 4 Mt/yr: the expansion taken as this chain's share (choice A); PIBT berth dredged to 13 m, vessels to 65,000 t (facts Sheet 2, S)",
     )
     b.src(
         "Ports",
@@ -1049,8 +1193,18 @@ def _ports_markets(b: _Book, prices: dict[str, float]) -> None:
         "capacity_t_per_yr",
         1_000_000,
         "A",
-        "facts Sheet 2: 3 multipurpose berths (602 m quay), 50,000 DWT bulk, under-used",
-        "no bulk terminal: upgrade U-GWADAR-BULK",
+        "facts Sheet 2: 3 multipurpose berths (602 m quay), under-used; no bulk-terminal capacity published",
+        "no bulk terminal: upgrade U-GWADAR-BULK; the berths' size is on the next row",
+    )
+    b.src(
+        "Ports",
+        "GWADAR",
+        "(berths, draft, vessel size)",
+        "3 × 200 m berths, 12.5 m, 50,000 DWT",
+        "S",
+        "Pakistan Economic Net, 'Government to enhance Gwadar port's scope & capacity' (https://pakistaneconomicnet.com/story/5300/); "
+        "Dawn, news/387487: 12.5 m draft at the three East Bay berths, deepening to 14.5 m possible (https://dawn.com/news/387487)",
+        "not used by today's schema (no vessel classes): recorded in instances/pakistan_economics_sources.csv for the sea-leg tables",
     )
     b.src("Ports", "PASNI", "capacity_t_per_yr", 0, "S", "facts Sheet 2: proposal only", "capacity 0 + upgrade U-PASNI-PORT")
     b.src("Ports", "all", "handling_usd_per_t", "8 / 10 / 7 / 7", "A", "assumption (not in the facts sheet)", "PQ / Karachi / Gwadar / Pasni, per tonne sold")
@@ -1387,12 +1541,15 @@ def copper_value_shares() -> dict[str, float]:
 def _scenarios(b: _Book) -> None:
     pakistan_scenarios = _sibling("pakistan_scenarios")
     shares = _copper_shares(b.tables["Markets"])
-    for rec in pakistan_scenarios.scenario_rows(copper_shares=shares):
+    delayed = period_average(lambda y: _rd_schedule(y - 2))
+    for rec in pakistan_scenarios.scenario_rows(copper_shares=shares, tcrc_scales=tcrc_scales(), rd_delayed=delayed):
         b.row("Scenarios", rec)
     for rec in pakistan_scenarios.uncertainty_rows():
         b.row("Uncertainties", {k: v for k, v in rec.items() if v is not None})
     for name, text in pakistan_scenarios.scenario_sources():
         b.src("Scenarios", name, "all", "see the Scenarios sheet", "A", "instances/pakistan_scenarios.py", text)
+    for name, flag, text in pakistan_scenarios.economics_scenario_sources():
+        b.src("Scenarios", name, "all", "see the Scenarios sheet", flag, text, "instances/pakistan_scenarios.py")
     b.src(
         "Uncertainties", "all", "distributions", "see the Uncertainties sheet", "A", "instances/pakistan_scenarios.py", "spreads are assumptions, not forecasts"
     )

@@ -22,7 +22,18 @@ Uncertainties sheets; see `supplyopt.inputs.scenarios` for the format).
 - TWO_STAGE: Settings disruptions = yes: one design for every case of the Disruptions table
   (flows per case, expected NPV); TWO_STAGE_CVAR: the same with cvar_weight 0.5 at α 0.9;
 - RISK_BUDGET: an exposure budget in every period, `RISK_BUDGET_SHARE` of the base plan's peak
-  yearly exposure (the planners' "cut the risk" case; `supplyopt frontier` sweeps such budgets).
+  yearly exposure (the planners' "cut the risk" case; `supplyopt frontier` sweeps such budgets);
+- CONC_LEVY_5 / _10 / _15: an export levy of 5, 10 or 15 % on raw exports (concentrates and ore),
+  as a price scale 1 − levy (today's schema has no levy table);
+- TCRC_2025 / TCRC_2026 / TCRC_SPOT: Reko Diq concentrate priced under the 2025 benchmark
+  (21.25 USD/t, 2.125 c/lb), the 2026 benchmark (zero) and the record-low spot index (−5 USD/t),
+  as price scales computed by instances/pakistan.py `tcrc_scales()` (base: the 2024 benchmark);
+- RD_DELAY_2Y: Reko Diq's whole schedule two years later (first full year 2031, Phase 2 2036),
+  the Port Qasim take-or-pay starting with it;
+- GWADAR_SUSPENDED: Gwadar port shut for the whole horizon (no sales there, no bulk terminal);
+- NO_R11: the speculative Nokkundi-Mashkhel-Panjgur road is never built;
+- RAW_EXPORT_BAN_2031: no concentrate or ore exported from 2031-35 on (the Senate committee's bill,
+  Feb 2024, without its G2G/SIFC exemption).
 
 `uncertainty_rows()` declares the Monte-Carlo parameters: copper, blister, gold and concentrate
 prices, refinery capex, and an N-40 disruption draw. Factors are assumptions (flag A), not forecasts.
@@ -47,7 +58,7 @@ COPPER_FACTORS = {"CU_CATHODE": 1.004, "CU_BLISTER": 0.508, "RD_CONC": 0.735}
 COPPER_SWING = 0.25
 # RISK_BUDGET: exposure (Σ risk score × t/yr) ≤ RISK_BUDGET_SHARE × the base plan's peak yearly
 # exposure (results/base.xlsx RiskExposure, 2036-40), in every period.
-BASE_PEAK_EXPOSURE = 28_890_000.0
+BASE_PEAK_EXPOSURE = 25_500_000.0
 RISK_BUDGET_SHARE = 0.6
 
 
@@ -63,9 +74,20 @@ def _row(scenario: str, description: str, table: str, key: str, column: str, ope
     }
 
 
-def scenario_rows(copper_shares: dict[str, float] | None = None) -> list[dict[str, Any]]:
+RAW = ("RD_CONC", "SB_CONC", "ZNPB_CONC", "CHROMITE")  # raw exports (concentrates and ore) with production
+LEVIES = (0.05, 0.10, 0.15)
+BAN_PERIODS = ("2031-35", "2036-40", "2041-45", "2046-50")
+
+
+def scenario_rows(
+    copper_shares: dict[str, float] | None = None,
+    tcrc_scales: dict[str, float] | None = None,
+    rd_delayed: dict[str, float] | None = None,
+) -> list[dict[str, Any]]:
     """Rows of the Scenarios sheet; `copper_shares` overrides COPPER_FACTORS (instances/pakistan.py
-    passes the shares computed from its prices)."""
+    passes the shares computed from its prices). instances/pakistan.py also passes `tcrc_scales`
+    ({terms: concentrate price scale}) and `rd_delayed` ({period: Reko Diq t/yr two years late})
+    for the economics scenarios."""
     shares = COPPER_FACTORS if copper_shares is None else copper_shares
     rows: list[dict[str, Any]] = []
     for site in SITES:
@@ -123,6 +145,36 @@ def scenario_rows(copper_shares: dict[str, float] | None = None) -> list[dict[st
     budget = risk_budget()
     text = f"Exposure budget {budget:,.0f} score·t/yr in every period ({RISK_BUDGET_SHARE:.0%} of the base plan's peak)"
     rows.append(_row("RISK_BUDGET", text, "RiskLimits", "", "exposure_budget", "set", budget))
+    rows += economics_rows(tcrc_scales or {}, rd_delayed or {})
+    return rows
+
+
+def economics_rows(tcrc_scales: dict[str, float], rd_delayed: dict[str, float]) -> list[dict[str, Any]]:
+    """The levy, TC/RC, Reko Diq delay, Gwadar, R-11 and export-ban scenarios (see the module docstring)."""
+    rows: list[dict[str, Any]] = []
+    for levy in LEVIES:
+        name = f"CONC_LEVY_{levy * 100:.0f}"
+        text = f"Export levy of {levy:.0%} on concentrates and ore (FOB price × {1 - levy:g})"
+        rows += [_row(name, text, "Markets", f"* | {c} | *", "price_usd_per_t", "scale", round(1 - levy, 4)) for c in RAW]
+    labels = {"2025": "2025 benchmark 21.25 USD/t, 2.125 c/lb", "2026": "2026 benchmark 0 USD/t, 0 c/lb", "SPOT": "spot index record low −5 USD/t"}
+    for terms, label in labels.items():
+        if terms in tcrc_scales:
+            text = f"Reko Diq concentrate under the {label} (price × {tcrc_scales[terms]:g})"
+            rows.append(_row(f"TCRC_{terms}", text, "Markets", "* | RD_CONC | *", "price_usd_per_t", "scale", tcrc_scales[terms]))
+    if rd_delayed:
+        text = "Reko Diq two years late: first full year 2031, Phase 2 from 2036; the Port Qasim take-or-pay starts with it"
+        rows += [_row("RD_DELAY_2Y", text, "Mines", f"REKO_DIQ | RD_CONC | {p}", "max_t_per_yr", "set", v) for p, v in rd_delayed.items()]
+        rows += [_row("RD_DELAY_2Y", text, "Markets", f"PORT_QASIM | RD_CONC | {p}", "min_t_per_yr", "set", 0) for p, v in rd_delayed.items() if v == 0]
+    text = "Gwadar port suspended for the whole horizon: no sales there and no bulk terminal"
+    rows.append(_row("GWADAR_SUSPENDED", text, "Ports", "GWADAR", "capacity_t_per_yr", "set", 0))
+    rows.append(_row("GWADAR_SUSPENDED", text, "Upgrades", "U-GWADAR-BULK", "added_capacity_t_per_yr", "set", 0))
+    text = "The speculative R-11 Nokkundi-Mashkhel-Panjgur road is never built"
+    rows.append(_row("NO_R11", text, "Upgrades", "U-R11", "added_capacity_t_per_yr", "set", 0))
+    text = "Raw-export ban from 2031-35: no concentrate or ore sold at any port (no G2G/SIFC exemption)"
+    for c in RAW:
+        for p in BAN_PERIODS:
+            rows.append(_row("RAW_EXPORT_BAN_2031", text, "Markets", f"* | {c} | {p}", "min_t_per_yr", "set", 0))
+            rows.append(_row("RAW_EXPORT_BAN_2031", text, "Markets", f"* | {c} | {p}", "max_t_per_yr", "set", 0))
     return rows
 
 
@@ -148,6 +200,51 @@ def scenario_sources() -> list[tuple[str, str]]:
         (
             "RISK_BUDGET",
             f"{RISK_BUDGET_SHARE:.0%} of the base plan's peak yearly exposure {BASE_PEAK_EXPOSURE:,.0f} score·t/yr (results/base.xlsx RiskExposure), A",
+        ),
+    ]
+
+
+def economics_scenario_sources() -> list[tuple[str, str, str]]:
+    """(scenario, flag, why) rows for the economics scenarios (flag C where computed from sourced terms)."""
+    return [
+        (
+            "CONC_LEVY_5, CONC_LEVY_10, CONC_LEVY_15",
+            "A",
+            "levy rates 5-15 % are the issue's range, not announced rates (none found); a levy on FOB value is a price scale 1 − levy",
+        ),
+        (
+            "TCRC_2025",
+            "C",
+            "concentrate_price(21.25, 0.02125) / concentrate_price(80, 0.08): mining.com/Reuters, 'Antofagasta, Jiangxi agree major drop in 2025 copper TC/RCs' "
+            "(https://mining.com/web/antofagasta-agrees-copper-treatment-charge-with-jiangxi-copper-sources)",
+        ),
+        (
+            "TCRC_2026",
+            "C",
+            "concentrate_price(0, 0) / base: Reuters via Invest Intellect, 'Antofagasta agrees zero copper processing charges for 2026 with Chinese smelter', "
+            "19 Dec 2025 (https://investintellect.co.uk/precious-metal/antofagasta-agrees-zero-copper-processing-charges-for-2026-with-chinese-smelter)",
+        ),
+        (
+            "TCRC_SPOT",
+            "C",
+            "concentrate_price(−5, −0.005) / base: Fastmarkets, 'Copper concentrate TCs to remain low; benchmark expected to fall sharply': weekly TC index "
+            "record low $(5.00) on 21 Jun 2024 (https://www.fastmarkets.com/insights/copper-concentrate-tcs-to-remain-low-benchmark-expected-to-fall-sharply/); "
+            "RC at the TC/10 convention; spot negative since Dec 2024 (Reuters via TradingKey, 21 May 2025), later levels not found",
+        ),
+        (
+            "RD_DELAY_2Y",
+            "C",
+            "Barrick slows Reko Diq, review to mid-2027, timeline may rise (Canadian Press via MarketScreener, 2026; mining.com 26 Mar 2026): "
+            "the two-year length is A, the schedule is the base one shifted",
+        ),
+        ("GWADAR_SUSPENDED", "A", "a stress case: Gwadar attacks 2023-24 (facts 6b); Reko Diq declined Gwadar for now (Business Recorder Jan 2024)"),
+        ("NO_R11", "S", "R-11 Mashkhel-Panjgur is a design only (Nawa-i-Waqt 24 May 2021); see the Corridors R-11 rows"),
+        (
+            "RAW_EXPORT_BAN_2031",
+            "C",
+            "Profit (Pakistan Today), 'Senate committee approves ban on raw mineral exports', 2 Feb 2024 "
+            "(https://profit.pakistantoday.com.pk/2024/02/02/senate-committee-approves-ban-on-raw-mineral-exports/): G2G/SIFC deals exempt; "
+            "PM at PMIF 2025: raw material not to be shipped out (Pakistan Observer, 9 Apr 2025); start 2031 is A",
         ),
     ]
 

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import typer
 
+from supplyopt.cli.breakeven_cmd import breakeven_cmd
 from supplyopt.cli.common import console
+from supplyopt.cli.report_cmd import report_cmd
 from supplyopt.cli.scenario_cmds import compare_cmd, sweep_cmd
 from supplyopt.cli.solve_cmds import solve, template, validate
 from supplyopt.cli.study_cmds import explain_cmd, frontier_cmd, map_cmd, stress_cmd
@@ -53,7 +55,8 @@ app.command("compare")(compare_cmd)
 app.command("sweep")(sweep_cmd)
 app.command("map")(map_cmd)
 app.command("explain")(explain_cmd)
-app.command("report")(__import__("supplyopt.cli.report_cmd", fromlist=["report_cmd"]).report_cmd)  # one line: merge-friendly; lead may make it an import
+app.command("report")(report_cmd)
+app.command("breakeven")(breakeven_cmd)
 
 
 def main() -> None:  # pragma: no cover - console entry
