@@ -116,7 +116,7 @@ def _collect(m, d: ModelData, tightened: list, links: _Rows, corridors: _Rows, p
                 per_c: dict[str, float] = defaultdict(float)
                 for a, c in pairs:
                     per_c[c] = max(per_c[c], b[(a, c)])
-                row = _strengthened(cap, sum(per_c.values()), m, d)
+                row = _strengthened(cap, sum(per_c.values()), m, d) if len(pairs) > 1 else None  # one pair: its link is the row
                 if row:
                     corridors.add((s, k, p), [(m.flow[s, a, c, p], 1.0) for a, c in pairs] + row[1], row[0])
             for n in d.ports:
