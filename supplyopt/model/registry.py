@@ -8,7 +8,7 @@ objective every money term), and it fixes the column and row order handed to HiG
 
 from __future__ import annotations
 
-from supplyopt.model import balance, corridors, flows, market, objective, ports, processing, production, refinery, sets, upgrades
+from supplyopt.model import balance, corridors, flows, market, objective, ports, processing, production, refinery, sets, tightening, upgrades
 from supplyopt.model.family import Family, Limit, Table
 from supplyopt.model.risk import diversification, escorts, expected_loss, exposure, high_risk_share, security_cost
 
@@ -29,6 +29,7 @@ FAMILIES: tuple[Family, ...] = (
     high_risk_share.FAMILY,
     diversification.FAMILY,
     escorts.FAMILY,
+    tightening.FAMILY,  # after every family whose variables its valid inequalities link
     objective.FAMILY,  # last: it sums the money terms of all the others
 )
 

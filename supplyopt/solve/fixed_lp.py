@@ -11,6 +11,7 @@ from pyomo.common.collections import ComponentMap
 from pyomo.contrib.solver.common.results import TerminationCondition
 from pyomo.contrib.solver.solvers.highs import Highs
 
+from supplyopt.model.tightening import without_cuts
 from supplyopt.solve.compile import compile_model
 from supplyopt.solve.highs_run import load_columns, objective_sense, pass_to_highs, run_highs
 from supplyopt.solve.report import NO_SOLUTION, OPTIMAL, TERMINATION, SolveOptions, SolveReport
@@ -34,7 +35,8 @@ def solve_fixed_lp(
             v.fix(value)
     try:
         route = _fixed_lp_direct if options.handoff == "direct" else _fixed_lp_persistent
-        return route(m, options, probes)
+        with without_cuts(m):  # the fixed design's duals belong to the rows the cuts strengthen
+            return route(m, options, probes)
     finally:
         for v, domain, bounds in fixed:
             v.unfix()
