@@ -180,7 +180,7 @@ def solve_scenarios(input: Path, inst, names: list[str], output: Path | None, fo
     if not session.json:
         t = Table(title="Scenarios", title_justify="left")
         for col, just in (("scenario", "left"), ("status", "left"), ("NPV (USD)", "right"), ("refineries", "left"), ("results / problem", "left")):
-            t.add_column(col, justify=just)
+            t.add_column(col, justify=just, overflow="fold")
         for r in ordered:
             t.add_row(escape(r["scenario"]), r["status"], money(r["npv_usd"]), escape(str(r["refineries"])), escape(r["where"]))
         console.print(t)
