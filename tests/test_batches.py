@@ -180,13 +180,17 @@ def test_stage_lines_keep_bracketed_input_names():
 
 
 def test_number_columns_are_never_cut_at_120_columns():
-    rows = [["1", "52,114,000", "52,114,000", "32,376,005,771", "0", "—", "REF_GWADAR: open 2031-35, +2 modules 2031-35; " * 3, "U1 (2031-35)", "optimal"]]
-    names = ("point", "exposure budget", "exposure", "NPV (USD)", "NPV given up", "per unit exposure cut", "sites", "upgrades", "status")
-    con = Console(record=True, width=120)
-    con.print(number_table("Cost–risk frontier", names, rows, text_columns=("sites", "upgrades", "status")))
-    text = con.export_text()
-    assert "32,376,005,771" in text and "52,114,000" in text
-    assert max(len(line) for line in text.splitlines()) <= 120
+    rows = [
+        ["1", "52,114,000", "52,114,000", "32,376,005,771", "0", "—", "optimal"],
+        ["5", "1,000", "1,000", "-1,234,567,890", "33,610,573,661", "645.31", "[yellow]time limit[/]"],
+    ]
+    names = ("point", "exposure budget", "exposure", "NPV (USD)", "NPV given up", "per unit exposure cut", "status")
+    for width in (120, 100):
+        con = Console(record=True, width=width)
+        con.print(number_table("Cost–risk frontier", names, rows, text_columns=("status",)))
+        text = con.export_text()
+        assert "32,376,005,771" in text and "-1,234,567,890" in text and "33,610,573,661" in text and "645.31" in text
+        assert max(len(line) for line in text.splitlines()) <= width
 
 
 # ---------------------------------------------------------------------------------------------

@@ -66,12 +66,14 @@ def _frontier(input, output, points, force, time_limit, gap, runner) -> int:
     for p in result.points:
         per = "—" if p.npv_given_up_per_exposure is None else f"{p.npv_given_up_per_exposure:,.2f}"
         exposure = "—" if p.exposure is None else f"{p.exposure:,.0f}"
-        status = p.status if p.status == "optimal" else f"[yellow]{p.status}[/]"
-        rows.append(
-            [str(p.point), f"{p.exposure_budget:,.0f}", exposure, money(p.npv_usd), money(p.npv_given_up_usd), per, escape(p.sites), escape(p.upgrades), status]
-        )
-    names = ("point", "exposure budget", "exposure", "NPV (USD)", "NPV given up", "per unit exposure cut", "sites", "upgrades", "status")
-    console.print(number_table("Cost–risk frontier", names, rows, text_columns=("sites", "upgrades", "status")))
+        status = p.status if p.status == "optimal" else f"[yellow]{escape(p.status)}[/]"
+        rows.append([str(p.point), f"{p.exposure_budget:,.0f}", exposure, money(p.npv_usd), money(p.npv_given_up_usd), per, status])
+    names = ("point", "exposure budget", "exposure", "NPV (USD)", "NPV given up", "per unit exposure cut", "status")
+    console.print(number_table("Cost–risk frontier", names, rows, text_columns=("status",)))
+    # The designs below the table, one line each: in the table they squeezed the numbers.
+    for p in result.points:
+        if p.exposure is not None:
+            console.print(f"  point {p.point}: sites {escape(p.sites)}; upgrades {escape(p.upgrades)}", highlight=False)
     if not result.monotone:
         console.print("[bold yellow]Not monotone:[/] " + escape(" | ".join(result.notes)), highlight=False)
     console.print(f"Frontier written: [bold]{escape(str(path))}[/]")
@@ -79,15 +81,21 @@ def _frontier(input, output, points, force, time_limit, gap, runner) -> int:
 
 
 def number_table(title: str, names, rows: list[list[str]], text_columns=()) -> Table:
-    """A table whose number columns are never cut: each is as wide as its widest cell (no
-    '32,376,005…'); the text columns wrap into the width that is left."""
+    """A table whose number columns are never cut: each at least as wide as its widest cell (no
+    '32,376,005…'; a long header wraps); the text columns wrap, no narrower than their longest
+    word (up to 16 characters)."""
+    from rich.text import Text
+
+    def cells(i: int) -> list[str]:
+        return [Text.from_markup(r[i]).plain for r in rows]
+
     t = Table(title=title, title_justify="left")
     for i, name in enumerate(names):
         if name in text_columns:
-            t.add_column(name, justify="left", overflow="fold")
+            longest = max([len(w) for c in cells(i) for w in c.split()] + [len(w) for w in name.split()])
+            t.add_column(name, justify="left", overflow="fold", min_width=min(longest, 16))
         else:
-            width = max([len(r[i]) for r in rows] + [1])
-            t.add_column(name, justify="right", no_wrap=True, min_width=width)
+            t.add_column(name, justify="right", min_width=max([len(c) for c in cells(i)] + [1]))
     for r in rows:
         t.add_row(*r)
     return t
