@@ -102,4 +102,4 @@ def test_solve_puts_the_map_in_place_only_after_the_workbook_is_written(tmp_path
     monkeypatch.undo()
     res = invoke("solve", src, "-o", tmp_path / "r.xlsx")
     assert res.exit_code == EXIT_OK, res.output
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["case.xlsx", "r.record", "r.xlsx", "r_map.png"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["case.xlsx", "r.log", "r.record", "r.xlsx", "r_map.png"]  # + the log (issue 16)

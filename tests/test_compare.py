@@ -175,10 +175,11 @@ def test_cli_solve_one_scenario_to_a_file_and_unknown_scenario(tmp_path):
     res = runner.invoke(app, ["solve", str(tmp_path / "case.xlsx"), "--scenario", "base", "--scenario", "CU_LOW", "-o", str(tmp_path / "r" / "pk.xlsx")])
     assert res.exit_code == 0, res.output
     assert sorted(p.name for p in (tmp_path / "r").iterdir()) == [
+        "pk.log",  # the batch's log (issue 16 item 3)
         "pk_CU_LOW.record",
         "pk_CU_LOW.xlsx",
         "pk_base.record",
         "pk_base.xlsx",
-    ]  # each workbook with its results record
+    ]  # each workbook with its results record, and the batch's log
     res = runner.invoke(app, ["solve", str(tmp_path / "case.xlsx"), "--scenario", "PRICY"])
     assert res.exit_code == 2 and "did you mean 'PRICEY'" in " ".join(res.output.split())

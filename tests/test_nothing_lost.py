@@ -313,9 +313,9 @@ def test_ctrl_c_during_solve_writes_the_incumbent_marked_interrupted(big, tmp_pa
     assert note.startswith("NOT PROVEN OPTIMAL")
     assert sha(big) == before
     assert sorted(p.name for p in tmp_path.iterdir()) in (
-        ["plan.record", "plan.xlsx"],
-        ["plan.record", "plan.xlsx", "plan_map.png"],
-    )  # the workbook, its record (and map)
+        ["plan.log", "plan.record", "plan.xlsx"],
+        ["plan.log", "plan.record", "plan.xlsx", "plan_map.png"],
+    )  # the workbook, its record (and map), and the run's log (issue 16)
 
 
 def test_ctrl_c_while_reading_exits_130_and_writes_nothing(big, tmp_path):

@@ -10,6 +10,7 @@ import typer
 
 from supplyopt.cli.breakeven_cmd import breakeven_cmd
 from supplyopt.cli.common import console
+from supplyopt.cli.output import command
 from supplyopt.cli.report_cmd import report_cmd
 from supplyopt.cli.scenario_cmds import compare_cmd, sweep_cmd
 from supplyopt.cli.solve_cmds import solve, template, validate
@@ -46,17 +47,29 @@ def _root(
     pass
 
 
-app.command("template")(template)
-app.command("validate")(validate)
-app.command("solve")(solve)
-app.command("frontier")(frontier_cmd)
-app.command("stress")(stress_cmd)
-app.command("compare")(compare_cmd)
-app.command("sweep")(sweep_cmd)
-app.command("map")(map_cmd)
-app.command("explain")(explain_cmd)
-app.command("report")(report_cmd)
-app.command("breakeven")(breakeven_cmd)
+# Every command, in the order `--help` lists them. A new command is one line here (its module
+# stays in cli/); `command` gives it -q/--quiet, -v/--verbose and its log file.
+COMMANDS = [
+    ("template", template),
+    ("validate", validate),
+    ("solve", solve),
+    ("frontier", frontier_cmd),
+    ("stress", stress_cmd),
+    ("compare", compare_cmd),
+    ("sweep", sweep_cmd),
+    ("map", map_cmd),
+    ("explain", explain_cmd),
+    ("report", report_cmd),
+    ("breakeven", breakeven_cmd),
+]
+
+
+def register(name: str, fn) -> None:
+    app.command(name)(command(fn))
+
+
+for _name, _fn in COMMANDS:
+    register(_name, _fn)
 
 
 def main() -> None:  # pragma: no cover - console entry

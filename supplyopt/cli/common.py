@@ -14,10 +14,11 @@ from pathlib import Path
 import typer
 from rich.console import Console
 
+from supplyopt.cli.output import Tee, session
 from supplyopt.errors import InputError, SupplyoptError
 
-console = Console()
-err = Console(stderr=True)
+console = Console(file=Tee("stdout"))
+err = Console(file=Tee("stderr"), stderr=True)
 
 INTERRUPTED = "interrupted (Ctrl-C)"  # SolveReport.termination after Ctrl-C (supplyopt.solve.highs)
 
@@ -52,6 +53,14 @@ def guard(fn):
         raise typer.Exit(130) from None
 
 
+def notice(text: str) -> None:
+    """A note for the planner (a map not drawn, a file kept): stderr, silenced by -q, always logged."""
+    if session.quiet:
+        session.note(text)
+    else:
+        err.print(text, markup=False, highlight=False)
+
+
 def warn(text: str) -> None:
     err.print(f"[bold yellow]Warning:[/] {text}", highlight=False)
 
@@ -81,6 +90,20 @@ def time_limit_option(help: str):
     return typer.Option(None, "--time-limit", help=help + " Positive seconds.", callback=_check_time_limit)
 
 
+def scheduler_option():
+    return typer.Option(
+        None, "--scheduler", help="Address of a running Dask scheduler, e.g. tcp://10.0.0.5:8786 (default: a local cluster when the batch is worth it)."
+    )
+
+
+def workers_option():
+    return typer.Option(None, "--workers", min=1, help="Worker processes of the local cluster (default: one per core).")
+
+
+def serial_option():
+    return typer.Option(False, "--serial", help="Run the cases in this process, one after another (no Dask).")
+
+
 # ---------------------------------------------------------------------------------------------
 # Outputs
 # ---------------------------------------------------------------------------------------------
@@ -104,9 +127,24 @@ def stem_of(input: Path) -> str:
     return input.stem if input.is_file() else input.name
 
 
-def file_part(name: str) -> str:
-    """`name` made safe for a file name."""
-    return re.sub(r"[^\w.-]+", "_", name).strip("_.") or "scenario"
+FILE_PART_BYTES = 120  # a scenario's part of a file name: leaves room for the stem, suffixes and temp names
+
+
+def file_part(name: str, limit: int = FILE_PART_BYTES) -> str:
+    """`name` made safe for a file name: control characters dropped, anything but letters,
+    digits, '.', '-' and '_' turned into '_', and a name longer than `limit` UTF-8 bytes cut
+    (never inside a character) and given the first 8 hex digits of the full name's SHA-256, so
+    two long names that share their start still give two files."""
+    import hashlib
+    import unicodedata
+
+    clean = "".join(ch for ch in str(name) if unicodedata.category(ch)[0] != "C")
+    part = re.sub(r"[^\w.-]+", "_", clean).strip("_.") or "scenario"
+    if len(part.encode()) <= limit:
+        return part
+    digest = hashlib.sha256(str(name).encode("utf-8", "surrogatepass")).hexdigest()[:8]
+    cut = part.encode()[: limit - len(digest) - 1].decode("utf-8", "ignore").rstrip("_.")
+    return f"{cut}_{digest}"
 
 
 def money(v) -> str:
@@ -117,11 +155,14 @@ def money(v) -> str:
 def progress_console():
     """Console for the progress lines and HiGHS's log. While HiGHS runs, Pyomo points file
     descriptors 1 and 2 at a pipe and tees the log to us, so printing to sys.stdout then fed the
-    pipe ('I/O operation on closed file', --log showed nothing): print to a copy of stdout."""
+    pipe ('I/O operation on closed file', --log showed nothing): print to a copy of stdout
+    (of stderr with --json, so that stdout holds the JSON alone; nothing with -q). Its lines
+    reach the log through SolveProgress's `log` hook, not through this console (spinners)."""
+    stream = sys.stderr if session.json else sys.stdout
     try:
-        fd = os.dup(sys.stdout.fileno())
+        fd = os.dup(stream.fileno())
     except (AttributeError, OSError, ValueError):  # not a real file (CliRunner, notebooks): Pyomo leaves it alone
-        yield Console(file=sys.stdout)
+        yield Console(file=stream, quiet=session.quiet)
         return
-    with open(fd, "w", encoding=getattr(sys.stdout, "encoding", None) or "utf-8", errors="replace") as f:
-        yield Console(file=f)
+    with open(fd, "w", encoding=getattr(stream, "encoding", None) or "utf-8", errors="replace") as f:
+        yield Console(file=f, quiet=session.quiet)

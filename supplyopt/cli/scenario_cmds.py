@@ -10,6 +10,7 @@ import typer
 from rich.table import Table
 
 from supplyopt.cli.common import check_outputs, console, err, file_part, gap_option, guard, money, stem_of, time_limit_option
+from supplyopt.cli.output import emit_json, session
 
 
 def compare_cmd(
@@ -17,9 +18,12 @@ def compare_cmd(
     output: Optional[Path] = typer.Option(None, "-o", "--output", help="Comparison workbook (default results/comparison.xlsx)."),
     force: bool = typer.Option(False, "--force", help="Overwrite an existing comparison workbook."),
     allow_unfinished: bool = typer.Option(False, "--allow-unfinished", help="Compare plans that are not proven optimal too (still flagged)."),
+    as_json: bool = typer.Option(False, "--json", help="Print the comparison as JSON on stdout: KPIs of every result, differences, flags and notes."),
 ) -> None:
     """Compare results side by side: KPIs with differences against the base, decisions and flows
     that differ, exports by port, charts. Unfinished solves and other input schemas are flagged."""
+
+    session.json = as_json
 
     def run():
         from supplyopt.io.compare_workbook import write_comparison_workbook
@@ -27,9 +31,13 @@ def compare_cmd(
 
         out = output or Path("results") / "comparison.xlsx"
         check_outputs([out], force, results)
+        session.log_to(out.with_suffix(".log"), protect=[*results, out])
         loaded = load_results(results)
         c = compare_results(loaded, allow_unfinished=allow_unfinished)
         path = write_comparison_workbook(c, out, overwrite=force, protect=[src for _n, _r, src in loaded])
+        session.written()
+        if as_json:
+            emit_json(comparison_json(c, path))
         t = Table(title=f"NPV against {c.names[0]}", title_justify="left")
         t.add_column("result")
         t.add_column("NPV (USD)", justify="right")
@@ -49,6 +57,22 @@ def compare_cmd(
         console.print(f"Comparison written: [bold]{path}[/]")
 
     guard(run)
+
+
+def comparison_json(c, path: Path) -> dict[str, Any]:
+    """--json of compare: the results compared (base first), every KPI row with each result's
+    value and the differences against the base, the counts of differing decisions and flows,
+    the flagged results and notes, and the workbook written."""
+    return {
+        "comparison": str(path),
+        "base": c.names[0],
+        "results": list(c.names),
+        "kpis": c.kpis.to_dict("records"),
+        "decisions_differing": len(c.decisions),
+        "flows_differing": len(c.flows),
+        "flagged": c.flagged.to_dict("records"),
+        "notes": list(c.notes),
+    }
 
 
 def sweep_cmd(
@@ -74,6 +98,7 @@ def sweep_cmd(
     A failing task is reported in its row and does not stop the sweep."""
 
     def run():
+        from supplyopt.cli.progress_bar import batch_progress
         from supplyopt.io.read import read_input
         from supplyopt.io.sweep_workbook import write_sweep_workbook
         from supplyopt.studies.sweep import TaskOptions, make_tasks, run_sweep
@@ -82,6 +107,7 @@ def sweep_cmd(
         stem = stem_of(input)
         out = output or Path("results") / f"{stem}_sweep.xlsx"
         check_outputs([out], force, [input])
+        session.log_to(out.with_suffix(".log"), protect=[input, out])
         inst = read_input(input)
         tasks = make_tasks(inst, scenario or (["all"] if not samples else ["base"]), samples=samples, seed=seed)
         task_outs = {t.label: results_folder / f"{stem}_{file_part(t.label)}_results.xlsx" for t in tasks} if results_folder is not None else {}
@@ -89,10 +115,15 @@ def sweep_cmd(
         where = "serially" if serial else (f"on {scheduler}" if scheduler else f"on a local Dask cluster ({workers or os.cpu_count()} workers)")
         console.print(f"Sweep of {len(tasks)} task(s) {where}.")
         options = TaskOptions(time_limit=time_limit, mip_gap=gap, keep_tables=results_folder is not None)
-        with rich_progress(console)(len(tasks)) as progress:
+        with batch_progress("Sweep", len(tasks)) as bar:
+
+            def progress(_done: int, _n: int, row: dict[str, Any]) -> None:
+                bar.advance(f"{row['label']}: {row.get('status')}", ok=row.get("status") in OK_STATUSES)
+
             sweep = run_sweep(inst, tasks, options, serial=serial, scheduler=scheduler, workers=workers, progress=progress)
         extra = {"input": str(input), "scenarios": ", ".join(dict.fromkeys(t.scenario for t in tasks)), "samples": samples, "seed": seed if samples else ""}
         path = write_sweep_workbook(sweep, out, overwrite=force, protect=[input], extra=extra)
+        session.written()
         if results_folder is not None:
             from supplyopt.io.plan import write_plan
 
@@ -111,34 +142,3 @@ def sweep_cmd(
         console.print(f"Sweep written: [bold]{path}[/]")
 
     guard(run)
-
-
-def rich_progress(console=None):
-    """A context manager giving a `progress` callback that drives a rich progress bar."""
-    from contextlib import contextmanager
-
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
-
-    from supplyopt.studies.sweep_tables import OK_STATUSES
-
-    @contextmanager
-    def _cm(total: int):
-        with Progress(
-            TextColumn("[bold]Sweep"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TextColumn("{task.fields[last]}"),
-            TimeElapsedColumn(),
-            TimeRemainingColumn(),
-            console=console,
-            transient=False,
-        ) as bar:
-            job = bar.add_task("sweep", total=total, last="")
-
-            def update(done: int, n: int, row: dict[str, Any]) -> None:
-                bad = "" if row.get("status") in OK_STATUSES else " ✗"
-                bar.update(job, completed=done, last=f"{row['label']}: {row.get('status')}{bad}")
-
-            yield update
-
-    return _cm

@@ -5,8 +5,10 @@ from __future__ import annotations
 import io
 import re
 import time
+from collections.abc import Callable
 
 from rich.console import Console
+from rich.markup import escape
 
 # A HiGHS MIP progress row ends with: BestBound BestSol Gap ... Time
 _MIP_ROW = re.compile(r"^\s*\S?\s+\d+\s+\d+\s+\d+\s+[\d.]+%\s+(\S+)\s+(\S+)\s+(\S+)\s+.*?(\d+\.\d+)s\s*$")
@@ -16,9 +18,10 @@ class SolveProgress:
     """Context manager: `stage(text)` starts a spinner, `done(text, secs)` prints a ✓ line,
     and HiGHS log lines update the spinner with bound, incumbent and gap."""
 
-    def __init__(self, console: Console, show_log: bool = False):
+    def __init__(self, console: Console, show_log: bool = False, log: Callable[[str], None] | None = None):
         self.console = console
         self.show_log = show_log
+        self._log = log  # also given every stage line and ✓ line as plain text (a log file)
         self._status = None
         self._t0 = time.perf_counter()
         self._stage_start = self._t0
@@ -35,14 +38,19 @@ class SolveProgress:
 
     def stage(self, text: str) -> None:
         self._stage_start = time.perf_counter()
+        if self._log:
+            self._log(f"… {text}")
         if self._status is not None:
-            self._status.update(text + " …")
+            self._status.update(escape(text) + " …")
         else:
-            self.console.print(f"… {text}")
+            self.console.print(f"… {escape(text)}")
 
     def done(self, text: str, seconds: float | None = None) -> None:
         secs = time.perf_counter() - self._stage_start if seconds is None else seconds
-        self.console.print(f"[green]✓[/] {text} [dim]({secs:.1f} s)[/]")
+        if self._log:
+            self._log(f"✓ {text} ({secs:.1f} s)")
+        # Markup of the console's own only: stage text holds input names such as 'Settings[escorts]'.
+        self.console.print(f"[green]✓[/] {escape(text)} [dim]({secs:.1f} s)[/]")
         self._stage_start = time.perf_counter()
 
     def _on_log_line(self, line: str) -> None:

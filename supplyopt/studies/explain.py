@@ -16,6 +16,7 @@ from supplyopt.inputs.instance import Instance
 from supplyopt.model.data import BASE_SCENARIO, prepare
 from supplyopt.results import Results
 from supplyopt.solve.highs import SolveOptions
+from supplyopt.studies.design import Design
 from supplyopt.studies.pipeline import SolveRun, run_solve
 
 
@@ -119,7 +120,8 @@ def explain(
             question, forced = f"Why is corridor {corridor} not used?", f"upgrade {ups[0]} of corridor {corridor} built"
     run: SolveRun | None = None
     try:
-        run = run_solve(inst, options, with_shadow_prices=False, diagnose_infeasible=False, model_data=d)
+        # Warm-started from the base plan's design: all but the forced decision still fit it.
+        run = run_solve(inst, options, with_shadow_prices=False, diagnose_infeasible=False, model_data=d, warm=Design.from_results(base))
     except Exception as exc:  # infeasible/solver errors are an answer here, not a crash
         from supplyopt.errors import SupplyoptError
 

@@ -30,7 +30,9 @@ call (about a second per 500k columns, small beside HiGHS's own time).
 
 from __future__ import annotations
 
+import dataclasses
 import os
+import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
@@ -43,7 +45,9 @@ from supplyopt.inputs.instance import Instance
 from supplyopt.io.study_sheets import add_summary_sheet, add_table_sheet
 from supplyopt.model import build_model
 from supplyopt.solve.highs import INFEASIBLE, SolveOptions, require_plan, solve
-from supplyopt.studies.stress import Design
+from supplyopt.studies.design import Design
+from supplyopt.studies.runner import SERIAL, RunnerOptions, choose_mode, run_tasks
+from supplyopt.studies.warm import design_values, with_warm_start
 
 __all__ = ["FrontierPoint", "FrontierResult", "frontier", "write_frontier_workbook"]
 
@@ -116,36 +120,110 @@ def _check_monotone(points: list[FrontierPoint], sense: str, gap: float) -> tupl
     return ok, notes
 
 
+def _frontier_model(inst: Instance) -> pyo.ConcreteModel:
+    """The model with the exposure expression E(x) and the budget row E(x) ≤ frontier_eps (inactive)."""
+    m = build_model(inst)
+    m.frontier_exposure = pyo.Expression(expr=_exposure_expr(m))
+    m.frontier_eps = pyo.Param(mutable=True, initialize=0.0, within=pyo.Reals)
+    m.frontier_budget = pyo.Constraint(expr=m.frontier_exposure <= m.frontier_eps)
+    m.frontier_budget.deactivate()
+    return m
+
+
+def _solve_point(m: pyo.ConcreteModel, k: int, eps: float, last: bool, e_max: float, npv_max: float, slack: float, options: SolveOptions) -> FrontierPoint:
+    """Point k + 1: maximise the objective of `m` with E(x) ≤ eps (see the module docstring)."""
+    m.frontier_budget.activate()
+    m.frontier_eps.set_value(eps)
+    report = solve(m, options)
+    loosened = last and report.status == INFEASIBLE
+    if loosened:  # E_min's own plan is feasible: HiGHS's tolerances cut it off
+        m.frontier_eps.set_value(eps + slack)
+        report = solve(m, options)
+    if not report.has_plan:
+        return FrontierPoint(k + 1, eps, report.status, None, None, None, None, None, "", "", None, note=f"no plan: {report.termination}")
+    exposure = float(pyo.value(m.frontier_exposure))
+    npv = float(pyo.value(m.npv))
+    design = Design.from_model(m)
+    reduced = e_max - exposure
+    given_up = npv_max - npv
+    return FrontierPoint(
+        point=k + 1,
+        exposure_budget=eps,
+        status=report.status,
+        exposure=exposure,
+        npv_usd=npv,
+        objective=report.objective,
+        npv_given_up_usd=given_up,
+        npv_given_up_per_exposure=given_up / reduced if reduced > slack else None,
+        sites=design.describe_sites(),
+        upgrades=design.describe_upgrades(),
+        gap=report.gap,
+        note=f"budget loosened by {slack:.3g} for the solver's feasibility tolerance" if loosened else "",
+        design=design,
+    )
+
+
+_WORKER_MODELS: dict[str, pyo.ConcreteModel] = {}  # instance hash → frontier model, built once per worker process
+
+
+def run_frontier_point(shared: tuple, item: tuple[int, float, bool]) -> FrontierPoint:
+    """One point on the task runner: shared = (packed instance, e_max, npv_max, slack, options,
+    warm design); the worker builds the frontier model once and re-solves it for each budget."""
+    from supplyopt.studies.sweep import unpack_instance
+
+    packed, e_max, npv_max, slack, options, warm = shared
+    inst = unpack_instance(packed)
+    key = inst.content_hash()
+    if key not in _WORKER_MODELS:
+        _WORKER_MODELS.clear()
+        _WORKER_MODELS[key] = _frontier_model(inst)
+    m = _WORKER_MODELS[key]
+    k, eps, last = item
+    return _solve_point(m, k, eps, last, e_max, npv_max, slack, with_warm_start(options, design_values(m, warm)))
+
+
+def _failed_point(item: tuple[int, float, bool], exc: BaseException) -> FrontierPoint:
+    k, eps, _last = item
+    return FrontierPoint(k + 1, eps, "error", None, None, None, None, None, "", "", None, note=f"{type(exc).__name__}: {exc}")
+
+
 def frontier(
     inst: Instance,
     points: int = 5,
     options: SolveOptions = SolveOptions(),
     on_point: Callable[[str, int, int], None] | None = None,
+    runner: RunnerOptions = RunnerOptions(serial=True),
 ) -> FrontierResult:
     """The cost–risk frontier of `inst` with `points` budgets from E_max to E_min (see the module
     docstring). `on_point(message, i, n)` reports progress after each solve (n = points + 2).
+    The two end solves run here; the points on the task runner `runner` (serial by default,
+    re-solving the one built model; on a cluster each worker builds it once), each warm-started
+    from the unconstrained plan's design.
 
     Raises ValueError when points < 2, InfeasibleError/SolverError when the unconstrained or the
     minimum-exposure solve has no plan."""
     if points < 2:
         raise ValueError("a frontier needs at least 2 points (E_max and E_min)")
     total = points + 2
-    m = build_model(inst)
+    m = _frontier_model(inst)
     maximise = m.obj.sense == pyo.maximize
     sense = "maximise" if maximise else "minimise"
-    m.frontier_exposure = pyo.Expression(expr=_exposure_expr(m))
 
+    t = time.perf_counter()
     report = solve(m, options)
+    seconds = time.perf_counter() - t
     require_plan(report)
     e_max = float(pyo.value(m.frontier_exposure))
     npv_max = float(pyo.value(m.npv))
     obj_max = float(report.objective)
+    warm = Design.from_model(m)
+    warm_options = with_warm_start(options, design_values(m, warm))
     if on_point:
         on_point(f"Unconstrained: exposure {e_max:,.6g}, NPV {npv_max:,.0f}", 1, total)
 
     m.obj.deactivate()
     m.frontier_min_exposure = pyo.Objective(expr=m.frontier_exposure, sense=pyo.minimize)
-    report = solve(m, options)
+    report = solve(m, warm_options)
     require_plan(report)
     e_min = min(float(pyo.value(m.frontier_exposure)), e_max)
     m.frontier_min_exposure.deactivate()
@@ -154,44 +232,25 @@ def frontier(
         on_point(f"Minimum exposure: {e_min:,.6g}", 2, total)
 
     slack = BUDGET_SLACK * max(1.0, abs(e_max))
-    m.frontier_eps = pyo.Param(mutable=True, initialize=e_max + slack, within=pyo.Reals)
-    m.frontier_budget = pyo.Constraint(expr=m.frontier_exposure <= m.frontier_eps)
     span = e_max - e_min
-    out: list[FrontierPoint] = []
-    for k in range(points):
-        eps = e_max - span * k / (points - 1) if k < points - 1 else e_min
-        m.frontier_eps.set_value(eps)
-        report = solve(m, options)
-        loosened = k == points - 1 and report.status == INFEASIBLE
-        if loosened:  # E_min's own plan is feasible: HiGHS's tolerances cut it off
-            m.frontier_eps.set_value(eps + slack)
-            report = solve(m, options)
-        if report.has_plan:
-            exposure = float(pyo.value(m.frontier_exposure))
-            npv = float(pyo.value(m.npv))
-            design = Design.from_model(m)
-            reduced = e_max - exposure
-            given_up = npv_max - npv
-            point = FrontierPoint(
-                point=k + 1,
-                exposure_budget=eps,
-                status=report.status,
-                exposure=exposure,
-                npv_usd=npv,
-                objective=report.objective,
-                npv_given_up_usd=given_up,
-                npv_given_up_per_exposure=given_up / reduced if reduced > slack else None,
-                sites=design.describe_sites(),
-                upgrades=design.describe_upgrades(),
-                gap=report.gap,
-                note=f"budget loosened by {slack:.3g} for the solver's feasibility tolerance" if loosened else "",
-                design=design,
-            )
-        else:
-            point = FrontierPoint(k + 1, eps, report.status, None, None, None, None, None, "", "", None, note=f"no plan: {report.termination}")
-        out.append(point)
+    items = [(k, e_max - span * k / (points - 1) if k < points - 1 else e_min, k == points - 1) for k in range(points)]
+
+    def progress(done: int, _n: int, point: FrontierPoint) -> None:
         if on_point:
-            on_point(f"Point {k + 1}/{points}: budget {eps:,.6g} → {point.status}", k + 3, total)
+            on_point(f"Point {point.point}/{points}: budget {point.exposure_budget:,.6g} → {point.status}", done + 2, total)
+
+    if choose_mode(points, runner, seconds) == SERIAL:
+        out = []
+        for k, eps, last in items:  # the built model re-solved: only the budget row's bound changes
+            out.append(_solve_point(m, k, eps, last, e_max, npv_max, slack, warm_options))
+            progress(len(out), points, out[-1])
+    else:
+        from supplyopt.studies.sweep import pack_instance
+
+        if options.threads is None:
+            options = dataclasses.replace(options, threads=1)  # one HiGHS thread per worker process
+        shared = (pack_instance(inst), e_max, npv_max, slack, options, warm)
+        out, _info = run_tasks(run_frontier_point, shared, items, runner, on_error=_failed_point, progress=progress, seconds_each=seconds)
     monotone, notes = _check_monotone(out, sense, options.mip_gap)
     return FrontierResult(out, e_max, e_min, npv_max, obj_max, sense, monotone, notes, options.mip_gap)
 

@@ -23,7 +23,9 @@ from supplyopt.model import ModelData, build_model
 from supplyopt.results import Results, extract_results
 from supplyopt.schema import schema_fingerprint
 from supplyopt.solve.highs import FEASIBLE, INFEASIBLE, OPTIMAL, SolveOptions, SolveReport, require_plan, solve
+from supplyopt.studies.design import Design
 from supplyopt.studies.diagnose import diagnose, shadow_prices, top_bottlenecks
+from supplyopt.studies.warm import design_values, with_warm_start
 
 Stage = Callable[[str, float], None]  # (stage description, seconds) progress callback
 
@@ -122,11 +124,14 @@ def run_solve(
     with_shadow_prices: bool = True,
     diagnose_infeasible: bool = True,
     model_data: ModelData | None = None,
+    warm: Design | None = None,
 ) -> SolveRun:
     """Build and solve; Results are extracted only when HiGHS returned a plan, with shadow prices
     from the fixed-design LP. An infeasible model raises InfeasibleError carrying a Diagnosis
     (elastic re-solve); no plan for another reason raises SolverError. `model_data` (prepared
-    from `inst` and then adjusted, e.g. by explain) replaces the default preparation."""
+    from `inst` and then adjusted, e.g. by explain) replaces the default preparation. `warm`: a
+    plan's design to warm-start HiGHS from (studies/warm.py; ignored where SolveOptions has no
+    warm_start)."""
     timings: dict[str, float] = {}
     t = time.perf_counter()
     m = build_model(model_data if model_data is not None else inst)
@@ -134,7 +139,7 @@ def run_solve(
     size = {"columns": m.nvariables(), "rows": m.nconstraints()}
     if on_stage:
         on_stage(f"Built model: {size['columns']:,} variables, {size['rows']:,} constraints", timings["build_s"])
-    report = solve(m, options)
+    report = solve(m, with_warm_start(options, design_values(m, warm)) if warm is not None else options)
     timings["solve_wall_s"] = report.wall_seconds
     timings["highs_s"] = report.solve_seconds
     if on_stage:

@@ -15,6 +15,7 @@ from supplyopt.errors import SupplyoptError
 from supplyopt.inputs.instance import Instance
 from supplyopt.inputs.scenarios import apply_scenario, sample_instance
 from supplyopt.solve.highs import SolveOptions
+from supplyopt.studies.design import Design
 from supplyopt.studies.pipeline import SolveRun, Stage, provenance, run_solve
 
 
@@ -49,9 +50,11 @@ def run_scenario(
     sample: int | None = None,
     sample_seed: int = 0,
     on_stage: Stage | None = None,
+    warm: Design | None = None,
 ) -> ScenarioRun:
     """Apply `scenario` of the Scenarios sheet (None: the input as it is, no Scenarios row
-    applied), then Monte-Carlo sample `sample` drawn with `sample_seed` when given, and solve.
+    applied), then Monte-Carlo sample `sample` drawn with `sample_seed` when given, and solve
+    (warm-started from the design `warm` when given: the base plan's).
 
     Never raises a SupplyoptError: it is returned in `ScenarioRun.error` (a sweep reports it in
     its row and goes on; the CLI prints it and maps it to an exit code)."""
@@ -74,7 +77,7 @@ def run_scenario(
         if sample is not None:
             meta["sample"], meta["sample_seed"] = sample, sample_seed
             meta["sample_draws"] = s_inst.metadata.get("sample_draws", "")
-        run = run_solve(s_inst, options, on_stage=on_stage, metadata=meta)
+        run = run_solve(s_inst, options, on_stage=on_stage, metadata=meta, warm=warm)
     except SupplyoptError as exc:
         return ScenarioRun(name, sample, s_inst, meta, draws, None, exc)
     return ScenarioRun(name, sample, s_inst, meta, draws, run)

@@ -25,126 +25,26 @@ from __future__ import annotations
 
 import dataclasses
 import math
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
-from typing import Any
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
 
 import pandas as pd
 import pyomo.environ as pyo
 
-from supplyopt.errors import InfeasibleError, InputError, Problem
+from supplyopt.errors import InfeasibleError
 from supplyopt.inputs.instance import Instance
 from supplyopt.model import build_model, prepare
 from supplyopt.model.data import BASE_SCENARIO, ModelData, expand_periods
 from supplyopt.solve.highs import SolveOptions, SolveReport, solve
+from supplyopt.studies.design import Design, fix_design
+from supplyopt.studies.runner import SERIAL, RunnerOptions, choose_mode, run_tasks
+from supplyopt.studies.warm import design_values, with_warm_start
 
-__all__ = ["Design", "StressCase", "StressResult", "fix_design", "stress", "stress_penalty"]
+__all__ = ["Design", "StressCase", "StressResult", "fix_design", "run_stress_case", "stress", "stress_case_count", "stress_penalty"]
 
 PENALTY_MULTIPLE = 10.0
 UNDISRUPTED = "undisrupted"
-
-
-# --------------------------------------------------------------------------------------------
-# The design
-# --------------------------------------------------------------------------------------------
-
-
-def _int(v: Any) -> int:
-    if v is None or (isinstance(v, float) and math.isnan(v)) or v is pd.NA:
-        return 0
-    return int(round(float(v)))
-
-
-def _blank(v: Any) -> bool:
-    return v is None or v is pd.NA or (isinstance(v, float) and math.isnan(v)) or (isinstance(v, str) and not v.strip())
-
-
-@dataclass(frozen=True)
-class Design:
-    """Design decisions shared by every scenario: new sites opened (site → period), modules added
-    ((site, period) → count; existing sites too) and upgrades built (upgrade → first period in
-    service)."""
-
-    opened: Mapping[str, str] = field(default_factory=dict)
-    modules_added: Mapping[tuple[str, str], int] = field(default_factory=dict)
-    upgrades: Mapping[str, str] = field(default_factory=dict)
-
-    @classmethod
-    def from_results(cls, results: Any) -> Design:
-        """From a Results object's Refineries (site, period, opened_this_period, modules_added)
-        and Upgrades (upgrade, built, in_service_from) tables, in memory or read from a workbook."""
-        opened: dict[str, str] = {}
-        added: dict[tuple[str, str], int] = {}
-        upgrades: dict[str, str] = {}
-        tables = results.tables
-        if "Refineries" in tables:
-            for rec in tables["Refineries"].to_dict("records"):
-                site, period = str(rec["site"]), str(rec["period"])
-                if _int(rec.get("opened_this_period")) == 1:
-                    opened[site] = period
-                n = _int(rec.get("modules_added"))
-                if n:
-                    added[(site, period)] = n
-        if "Upgrades" in tables:
-            for rec in tables["Upgrades"].to_dict("records"):
-                if not _blank(rec.get("in_service_from")) and bool(rec.get("built")):
-                    upgrades[str(rec["upgrade"])] = str(rec["in_service_from"])
-        return cls(opened, added, upgrades)
-
-    @classmethod
-    def from_model(cls, m: pyo.ConcreteModel) -> Design:
-        """From the values of a solved model's open_new, add_modules and build variables."""
-
-        def vals(var) -> dict:
-            return {k: (v or 0.0) for k, v in var.extract_values().items()}
-
-        opened = {j: p for (j, p), v in vals(m.open_new).items() if round(v) == 1}
-        added = {(j, p): round(v) for (j, p), v in vals(m.add_modules).items() if round(v) > 0}
-        upgrades = {u: p for (u, p), v in vals(m.build).items() if round(v) == 1}
-        return cls(opened, added, upgrades)
-
-    def describe_sites(self) -> str:
-        """'REF: open P1, +2 modules P1' per site (sites with no decision left out), or 'none'."""
-        sites = list(dict.fromkeys([*self.opened, *(j for j, _ in self.modules_added)]))
-        parts = []
-        for j in sites:
-            bits = [f"open {self.opened[j]}"] if j in self.opened else []
-            bits += [f"+{n} module{'s' if n != 1 else ''} {p}" for (jj, p), n in self.modules_added.items() if jj == j]
-            parts.append(f"{j}: " + ", ".join(bits))
-        return "; ".join(parts) or "none"
-
-    def describe_upgrades(self) -> str:
-        return ", ".join(f"{u} ({p})" for u, p in self.upgrades.items()) or "none"
-
-
-def fix_design(m: pyo.ConcreteModel, design: Design) -> None:
-    """Fix open_new, add_modules and build to the design (0 where the design has nothing).
-
-    Raises InputError when the design names a site, upgrade or period the model has no decision
-    for (a design from another input, or an earliest period / lead time that forbids it)."""
-    d: ModelData = m.data
-    problems: list[Problem] = []
-    for j, p in design.opened.items():
-        if (j, p) not in m.open_new:
-            why = "is not a new refinery site of this input" if j not in d.sites else f"cannot open in period {p} in this input"
-            problems.append(Problem("Refineries", None, "site", f"design: site '{j}' {why}"))
-    for (j, p), n in design.modules_added.items():
-        if (j, p) not in m.add_modules:
-            problems.append(Problem("Refineries", None, "modules_added", f"design: site '{j}' cannot add modules in period {p} in this input"))
-        elif n > m.add_modules[j, p].ub:
-            problems.append(Problem("Refineries", None, "modules_added", f"design: {n} modules at '{j}' in {p} exceed this input's max_modules"))
-    for u, p in design.upgrades.items():
-        if (u, p) not in m.build:
-            why = "is not in this input's Upgrades" if u not in d.upgrades else f"cannot be in service from {p} in this input"
-            problems.append(Problem("Upgrades", None, "upgrade", f"design: upgrade '{u}' {why}"))
-    if problems:
-        raise InputError(problems)
-    for j, p in m.open_new:
-        m.open_new[j, p].fix(1 if design.opened.get(j) == p else 0)
-    for j, p in m.add_modules:
-        m.add_modules[j, p].fix(design.modules_added.get((j, p), 0))
-    for u, p in m.build:
-        m.build[u, p].fix(1 if design.upgrades.get(u) == p else 0)
 
 
 # --------------------------------------------------------------------------------------------
@@ -193,6 +93,11 @@ def _cases(inst: Instance, d: ModelData) -> list[tuple[str, str, str, str, float
             f[(BASE_SCENARIO, "corridor", k, p)] = 0.0
         out.append((f"close {k}", "corridor closure", k, f"Corridor {k} closed in every period", None, f))
     return out
+
+
+def stress_case_count(inst: Instance) -> int:
+    """How many solves `stress` makes on `inst`: undisrupted, each disruption, each corridor closed."""
+    return 1 + len(inst["Disruptions"]) + len(inst["Corridors"])
 
 
 @dataclass
@@ -248,7 +153,7 @@ def _penalty_pv(m: pyo.ConcreteModel, d: ModelData) -> float:
 def _run_case(d: ModelData, design: Design, options: SolveOptions) -> tuple[SolveReport, float | None, list[dict]]:
     m = build_model(d)
     fix_design(m, design)
-    report = solve(m, options)
+    report = solve(m, with_warm_start(options, design_values(m, design)))
     if not report.has_plan:
         return report, None, []
     npv = pyo.value(m.npv) + _penalty_pv(m, d)
@@ -261,6 +166,19 @@ def _run_case(d: ModelData, design: Design, options: SolveOptions) -> tuple[Solv
     return report, npv, unmet
 
 
+def run_stress_case(shared: tuple, case: tuple[int, dict]) -> tuple[int, str, float | None, float | None, float | None, list[dict]]:
+    """One case on the task runner: (index, status, objective, gap, NPV, unmet rows) of the
+    design `shared` = (ModelData, design, options, penalty) under case = (index, capacity factors)."""
+    d0, design, options, pen = shared
+    index, factors = case
+    report, npv, unmet = _run_case(_deterministic(d0, factors, pen), design, options)
+    return index, report.status, report.objective, report.gap, npv, unmet
+
+
+def _crashed(case: tuple[int, dict], exc: BaseException) -> tuple:
+    return case[0], f"error: {type(exc).__name__}: {exc}", None, None, None, []
+
+
 def stress(
     inst: Instance,
     design: Design,
@@ -268,53 +186,66 @@ def stress(
     *,
     penalty: float | None = None,
     on_case: Callable[[StressCase, int, int], None] | None = None,
+    runner: RunnerOptions = RunnerOptions(serial=True),
 ) -> StressResult:
     """Re-solve the fixed `design` undisrupted, under every disruption and every single-corridor
     closure (see the module docstring). `penalty` overrides the stress shortfall penalty (USD/t);
-    `on_case(case, i, n)` is called after each solve (progress).
+    `on_case(case, i, n)` is called after each solve (progress). The undisrupted case is solved
+    first, here; the others on the task runner `runner` (serial by default; a cluster only when
+    the undisrupted solve's time says the batch is worth it), each warm-started from the design.
 
     Raises InputError when the design does not fit the input, InfeasibleError when even the
     undisrupted case has no plan."""
     d0 = prepare(inst)
     pen = stress_penalty(d0) if penalty is None else float(penalty)
     cases = _cases(inst, d0)
-    done: list[StressCase] = []
-    unmet_rows: list[dict] = []
-    baseline: StressCase | None = None
-    for i, (name, kind, element, description, prob, factors) in enumerate(cases, 1):
-        d = _deterministic(d0, factors, pen)
-        report, npv, unmet = _run_case(d, design, options)
-        if kind == "baseline" and npv is None:
-            raise InfeasibleError(
-                f"the design cannot operate on this input even undisrupted (HiGHS: {report.status}); "
-                "is the results workbook from another input? Mine minimum outputs that cannot be shipped also cause this."
-            )
-        years = {p: d0.length[p] for p in d0.periods}
+    years = {p: d0.length[p] for p in d0.periods}
+
+    def make_case(spec: tuple, outcome: tuple, ref: float | None) -> StressCase:
+        name, kind, element, description, prob, _factors = spec
+        _index, status, objective, gap, npv, unmet = outcome
         by_period: dict[str, float] = {}
         for row in unmet:
             by_period[row["period"]] = by_period.get(row["period"], 0.0) + row["shortfall_t_per_yr"]
-            unmet_rows.append({"case": name, **row})
-        ref = baseline.npv_usd if baseline is not None else npv
-        case = StressCase(
+        return StressCase(
             case=name,
             kind=kind,
             element=element,
             description=description,
             probability=prob,
-            status=report.status,
+            status=status,
             npv_usd=npv,
             npv_loss_usd=None if npv is None or ref is None else ref - npv,
             unmet_contracts_t=None if npv is None else sum(years[p] * v for p, v in by_period.items()),
             unmet_contracts_t_per_yr_peak=None if npv is None else max(by_period.values(), default=0.0),
-            objective=report.objective,
-            gap=report.gap,
+            objective=objective,
+            gap=gap,
         )
-        if kind == "baseline":
-            baseline = case
-        else:
-            done.append(case)
+
+    t = time.perf_counter()
+    report, npv, unmet = _run_case(_deterministic(d0, cases[0][5], pen), design, options)
+    seconds = time.perf_counter() - t
+    if npv is None:
+        raise InfeasibleError(
+            f"the design cannot operate on this input even undisrupted (HiGHS: {report.status}); "
+            "is the results workbook from another input? Mine minimum outputs that cannot be shipped also cause this."
+        )
+    first = (0, report.status, report.objective, report.gap, npv, unmet)
+    baseline = make_case(cases[0], first, npv)
+    if on_case:
+        on_case(baseline, 1, len(cases))
+    rest = cases[1:]
+    if choose_mode(len(rest), runner, seconds) != SERIAL and options.threads is None:
+        options = dataclasses.replace(options, threads=1)  # one HiGHS thread per worker process
+
+    def progress(k: int, _n: int, outcome: tuple) -> None:
         if on_case:
-            on_case(case, i, len(cases))
+            on_case(make_case(cases[outcome[0]], outcome, baseline.npv_usd), k + 1, len(cases))
+
+    items = [(i, spec[5]) for i, spec in enumerate(cases) if i > 0]
+    outcomes, _info = run_tasks(run_stress_case, (d0, design, options, pen), items, runner, on_error=_crashed, seconds_each=seconds, progress=progress)
+    done = [make_case(spec, outcome, baseline.npv_usd) for spec, outcome in zip(rest, outcomes)]
+    unmet_rows = [{"case": spec[0], **row} for spec, outcome in zip(cases, [first, *outcomes]) for row in outcome[5]]
     assert baseline is not None
     unmet_df = pd.DataFrame(unmet_rows, columns=["case", "node", "commodity", "period", "min_t_per_yr", "shortfall_t_per_yr"])
     return StressResult(baseline, done, unmet_df, pen, design)

@@ -21,8 +21,6 @@ Its tables are made in `supplyopt.studies.sweep_tables`; `supplyopt.io.sweep_wor
 
 from __future__ import annotations
 
-import logging
-import os
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -33,10 +31,9 @@ import pandas as pd
 
 from supplyopt.errors import InfeasibleError, InputError, SolverError
 from supplyopt.inputs.scenarios import BASE, resolve_scenarios, uncertain_parameters
+from supplyopt.studies.runner import ClusterError, RunnerOptions, run_tasks
 
-
-class ClusterError(SolverError):
-    """The Dask scheduler cannot be reached, or a local cluster cannot start."""
+__all__ = ["ClusterError", "SweepResult", "Task", "TaskOptions", "make_tasks", "run_sweep", "run_task"]
 
 
 @dataclass(frozen=True)
@@ -208,22 +205,17 @@ def run_sweep(
     scheduler: str | None = None,
     workers: int | None = None,
     progress: Progress | None = None,
+    runner: RunnerOptions | None = None,
 ) -> SweepResult:
-    """Run `tasks` and return their rows in task order.
+    """Run `tasks` on the task runner (`supplyopt.studies.runner`) and return their rows in task
+    order.
 
     serial: in this process, one after another. Otherwise on dask.distributed: the scheduler at
     `scheduler` when given, else a LocalCluster of `workers` processes (default: one per core),
-    one thread each."""
-    packed = pack_instance(inst)
-    start = time.perf_counter()
-    info: dict[str, Any] = {"tasks": len(tasks)}
-    if serial:
-        rows = _run_serial(packed, tasks, options, progress)
-        info.update(mode="serial", workers=1)
-    else:
-        rows, where = _run_dask(packed, tasks, options, scheduler, workers, progress)
-        info.update(where)
-    info["wall_seconds"] = time.perf_counter() - start
+    one thread each. A sweep asks for Dask explicitly, so even two tasks go to the cluster
+    (`runner` overrides the choice)."""
+    runner = runner or RunnerOptions(serial=serial, scheduler=scheduler, workers=workers, min_tasks=2, min_seconds=0.0)
+    rows, info = run_tasks(run_task_of, (pack_instance(inst), options), list(tasks), runner, on_error=_crash_row, progress=progress)
     rows.sort(key=lambda r: r["task"])
     results = {}
     if options.keep_tables:
@@ -235,53 +227,7 @@ def run_sweep(
     return SweepResult(rows, info, results)
 
 
-def _run_serial(packed, tasks, options, progress) -> list[dict[str, Any]]:
-    rows = []
-    for t in tasks:
-        try:
-            row = run_task(packed, t, options)
-        except Exception as exc:  # noqa: BLE001 - as on a cluster: one task's crash must not sink the sweep
-            row = _crash_row(t, exc)
-        rows.append(row)
-        if progress:
-            progress(len(rows), len(tasks), row)
-    return rows
-
-
-def _run_dask(packed, tasks, options, scheduler, workers, progress) -> tuple[list[dict[str, Any]], dict[str, Any]]:
-    from dask.distributed import Client, LocalCluster, as_completed
-
-    cluster = None
-    try:
-        if scheduler:
-            client = Client(scheduler, timeout="10s")
-            where = {"mode": "dask", "scheduler": scheduler}
-        else:
-            n = workers or os.cpu_count() or 1
-            cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True, dashboard_address=None, silence_logs=logging.ERROR)
-            client = Client(cluster)
-            where = {"mode": "dask LocalCluster", "scheduler": cluster.scheduler_address}
-    except (OSError, TimeoutError, ValueError) as exc:
-        if cluster is not None:
-            cluster.close()
-        what = f"cannot reach the Dask scheduler at {scheduler}" if scheduler else "cannot start a local Dask cluster"
-        raise ClusterError(f"{what}: {exc} (run with --serial to sweep without Dask)") from exc
-    try:
-        where["workers"] = len(client.scheduler_info().get("workers", {}))
-        inst_future = client.scatter(packed, broadcast=True)
-        futures = {client.submit(run_task, inst_future, t, options, pure=False, retries=0): t for t in tasks}
-        rows = []
-        for fut in as_completed(futures):
-            t = futures[fut]
-            try:
-                row = fut.result()
-            except Exception as exc:  # noqa: BLE001 - a crashed task or a lost worker: report, go on
-                row = _crash_row(t, exc)
-            rows.append(row)
-            if progress:
-                progress(len(rows), len(tasks), row)
-        return rows, where
-    finally:
-        client.close()
-        if cluster is not None:
-            cluster.close()
+def run_task_of(shared: tuple, task: Task) -> dict[str, Any]:
+    """`run_task` with the (packed instance, options) pair the runner sends to every worker."""
+    packed, options = shared
+    return run_task(packed, task, options)
