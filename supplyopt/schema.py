@@ -24,6 +24,8 @@ COMMODITY_KINDS = ("ore", "concentrate", "refined", "other")
 ELEMENT_TYPES = ("corridor", "port", "refinery", "mine")
 UPGRADE_TYPES = ("corridor", "port")
 OPERATIONS = ("set", "scale", "add")
+GRADE_UNITS = ("%", "g/t")
+METAL_PRICE_UNITS = ("USD/t", "USD/lb", "USD/oz")
 
 
 @dataclass(frozen=True)
@@ -585,6 +587,151 @@ TABLES: tuple[Table, ...] = (
         key=("disruption", "element_type", "element", "period"),
         required=False,
         examples=(("N40_CLOSED", "corridor", "R-02", None, 0.0),),
+    ),
+    Table(
+        "MetalContents",
+        "Metal contents of a commodity (dry basis): a concentrate's % Cu and g/t Au/Ag, a cathode's 99.99 % Cu. "
+        "A commodity with contents is priced from MetalPrices wherever its Markets row gives no price (see Markets).",
+        (
+            Column("commodity", "str", "Commodity that carries the metal.", ref=("Commodities", "commodity")),
+            Column("metal", "str", "Metal code, e.g. CU, AU, AG, SB; MetalPrices and PayableMetals name it the same way."),
+            Column("grade", "float", "Content per dry tonne, in grade_unit.", "grade_unit", min=0),
+            Column("grade_unit", "enum", "% (tonnes of metal per 100 t) or g/t (grams per tonne).", enum=GRADE_UNITS, required=False, default="%"),
+        ),
+        key=("commodity", "metal"),
+        required=False,
+        examples=(("CU_CONC", "CU", 26.0, "%"), ("CU_CATHODE", "CU", 100.0, "%")),
+    ),
+    Table(
+        "MetalPrices",
+        "Metal prices, one place for every commodity priced from its metals: per market node and period. "
+        "A change here moves every concentrate and refined product that carries the metal together.",
+        (
+            Column(
+                "node", "str", "Port or market node where the price holds; blank = every node (a node's own row wins).", required=False, ref=("Nodes", "node")
+            ),
+            Column("metal", "str", "Metal code (as in MetalContents)."),
+            _period(),
+            Column("price", "float", "Metal price, in price_unit.", "price_unit", min=0),
+            Column("price_unit", "enum", "USD per tonne, per pound (2,204.62 lb/t) or per troy ounce (32,150.75 oz/t).", enum=METAL_PRICE_UNITS),
+        ),
+        key=("node", "metal", "period"),
+        required=False,
+        examples=((None, "CU", None, 9500.0, "USD/t"),),
+    ),
+    Table(
+        "SmelterTerms",
+        "Smelter terms of a concentrate sale: treatment charge, penalties and moisture. A commodity with a row here is paid "
+        "only for the metals PayableMetals lists; without a row it is paid its full metal value (refined products).",
+        (
+            Column("node", "str", "Port or market node of the sale; blank = every node (a node's own row wins).", required=False, ref=("Nodes", "node")),
+            Column("commodity", "str", "Concentrate sold.", ref=("Commodities", "commodity")),
+            _period(),
+            Column("tc_usd_per_dmt", "float", "Treatment charge per dry tonne.", "USD/dmt", required=False, default=0.0, min=0),
+            Column(
+                "penalty_usd_per_dmt",
+                "float",
+                "Penalties for deleterious elements (As, Bi, ...) per dry tonne, total.",
+                "USD/dmt",
+                required=False,
+                default=0.0,
+                min=0,
+            ),
+            Column(
+                "moisture_share",
+                "float",
+                "Water in a sold (wet) tonne; tonnes in the model are wet, paid tonnes dry (1 − moisture).",
+                "share",
+                required=False,
+                default=0.0,
+                min=0,
+                max=1,
+            ),
+        ),
+        key=("node", "commodity", "period"),
+        required=False,
+        examples=((None, "CU_CONC", None, 80.0, 0.0, 0.08),),
+    ),
+    Table(
+        "PayableMetals",
+        "Payable share and refining charge of each metal of a concentrate under its SmelterTerms.",
+        (
+            Column("node", "str", "Port or market node of the sale; blank = every node (a node's own row wins).", required=False, ref=("Nodes", "node")),
+            Column("commodity", "str", "Concentrate sold.", ref=("Commodities", "commodity")),
+            Column("metal", "str", "Metal paid (as in MetalContents)."),
+            _period(),
+            Column("payable_share", "float", "Share of the contained metal paid (0.965 = 96.5 %).", "share", min=0, max=1),
+            Column("rc", "float", "Refining charge per payable unit of metal, in rc_unit.", "rc_unit", required=False, default=0.0, min=0),
+            Column("rc_unit", "enum", "Unit of rc: USD per t, lb or troy oz of payable metal.", enum=METAL_PRICE_UNITS, required=False, default="USD/lb"),
+        ),
+        key=("node", "commodity", "metal", "period"),
+        required=False,
+        examples=((None, "CU_CONC", "CU", None, 0.965, 0.08, "USD/lb"),),
+    ),
+    Table(
+        "Disposal",
+        "By-products that may be disposed of at a node (e.g. sulphuric acid neutralised at a refinery), at a cost per tonne; "
+        "a by-product with a Markets row may be sold as well.",
+        (
+            Column("node", "str", "Node where the commodity is disposed of.", ref=("Nodes", "node")),
+            Column("commodity", "str", "By-product disposed of.", ref=("Commodities", "commodity")),
+            _period(),
+            Column("cost_usd_per_t", "float", "Disposal cost.", "USD/t", required=False, default=0.0, min=0),
+            Column("max_t_per_yr", "float", "Most tonnes disposed of.", "t/yr", required=False, default=INF, min=0),
+        ),
+        key=("node", "commodity", "period"),
+        required=False,
+        examples=(("REF_PQ", "CU_CATHODE", None, 5.0, None),),
+    ),
+    Table(
+        "Royalties",
+        "Royalties on mine output: rate_share × value per tonne × tonnes produced, by commodity and by mine or province "
+        "(Nodes.region). Every matching row applies, so a provincial and a federal royalty add up.",
+        (
+            Column("commodity", "str", "Commodity produced.", ref=("Commodities", "commodity")),
+            Column("mine", "str", "Mine it applies to; blank = every mine (of the province, when one is given).", required=False, ref=("Nodes", "node")),
+            Column("province", "str", "Province (Nodes.region) it applies to; blank = every province.", required=False),
+            _period(),
+            Column("rate_share", "float", "Royalty rate (0.05 = 5 % of the value).", "share", min=0, max=1),
+            Column(
+                "value_usd_per_t",
+                "float",
+                "Value per tonne the rate applies to; blank = the commodity's cargo_value_usd_per_t (Commodities).",
+                "USD/t",
+                required=False,
+                min=0,
+            ),
+        ),
+        key=("commodity", "mine", "province", "period"),
+        required=False,
+        examples=(("CU_CONC", None, "Balochistan", None, 0.05, None),),
+    ),
+    Table(
+        "ExportDuties",
+        "Export duties or levies on sales at export nodes (ports and overseas buyers), by commodity or by product form "
+        "(Commodities.kind); a commodity's own row wins over its kind's row.",
+        (
+            Column("commodity", "str", "Commodity taxed; blank = every commodity of kind.", required=False, ref=("Commodities", "commodity")),
+            Column("kind", "enum", "Product form taxed when commodity is blank.", enum=COMMODITY_KINDS, required=False),
+            _period(),
+            Column("rate_share", "float", "Ad valorem duty on the sale price (0.1 = 10 %).", "share", required=False, default=0.0, min=0, max=1),
+            Column("usd_per_t", "float", "Specific duty per tonne exported.", "USD/t", required=False, default=0.0, min=0),
+        ),
+        key=("commodity", "kind", "period"),
+        required=False,
+        examples=((None, "concentrate", None, 0.05, 0.0),),
+    ),
+    Table(
+        "ExportBans",
+        "Raw-export bans: no sale of a commodity (or of every commodity of a kind) at export nodes from a period on.",
+        (
+            Column("commodity", "str", "Commodity banned; blank = every commodity of kind.", required=False, ref=("Commodities", "commodity")),
+            Column("kind", "enum", "Product form banned when commodity is blank.", enum=COMMODITY_KINDS, required=False),
+            Column("from_period", "str", "First period of the ban (it holds to the horizon).", ref=("Periods", "period")),
+        ),
+        key=("commodity", "kind"),
+        required=False,
+        examples=((None, "ore", "2027"),),
     ),
 )
 

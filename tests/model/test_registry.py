@@ -40,6 +40,16 @@ def everything() -> dict:
     recs["Settings"] = recs["Settings"] + SHARES
     recs["RiskLimits"] = [{"exposure_budget": 1e6, "max_convoys_per_yr": 100}]
     recs["Ports"] = [{**recs["Ports"][0], "capacity_t_per_yr": 10_000}]
+    return with_economics(recs)
+
+
+def with_economics(recs: dict) -> dict:
+    """The economics families switched on too: CONC priced from its copper (25 % × 400 = 100 USD/t,
+    its price in rich_records), copper disposable at the refinery (never worth it)."""
+    recs["Markets"][0]["price_usd_per_t"] = None
+    recs["MetalContents"] = [{"commodity": "CONC", "metal": "CU", "grade": 25}]
+    recs["MetalPrices"] = [{"metal": "CU", "price": 400, "price_unit": "USD/t"}]
+    recs["Disposal"] = [{"node": "REF", "commodity": "CU", "cost_usd_per_t": 1000}]
     return recs
 
 
