@@ -45,11 +45,14 @@ def everything() -> dict:
 
 def with_economics(recs: dict) -> dict:
     """The economics families switched on too: CONC priced from its copper (25 % × 400 = 100 USD/t,
-    its price in rich_records), copper disposable at the refinery (never worth it)."""
+        its price in rich_records), copper disposable at the refinery (never worth it), a 1 % royalty and
+    a ban on concentrate exports from P2."""
     recs["Markets"][0]["price_usd_per_t"] = None
     recs["MetalContents"] = [{"commodity": "CONC", "metal": "CU", "grade": 25}]
     recs["MetalPrices"] = [{"metal": "CU", "price": 400, "price_unit": "USD/t"}]
     recs["Disposal"] = [{"node": "REF", "commodity": "CU", "cost_usd_per_t": 1000}]
+    recs["Royalties"] = [{"commodity": "CONC", "rate_share": 0.01}]
+    recs["ExportBans"] = [{"commodity": "CONC", "from_period": "P2"}]
     return recs
 
 
