@@ -438,7 +438,15 @@ TABLES: tuple[Table, ...] = (
             Column("node", "str", "Port or market node.", ref=("Nodes", "node")),
             Column("commodity", "str", "Commodity sold.", ref=("Commodities", "commodity")),
             _period(),
-            Column("price_usd_per_t", "float", "Sale price (FOB at the node).", "USD/t", required=False, default=0.0, min=0),
+            Column(
+                "price_usd_per_t",
+                "float",
+                "Sale price: FOB at a port, CIF at an overseas buyer (Buyers); 0 or blank = priced from MetalPrices when the commodity has MetalContents.",
+                "USD/t",
+                required=False,
+                default=0.0,
+                min=0,
+            ),
             Column("min_t_per_yr", "float", "Contract minimum (or demand).", "t/yr", required=False, default=0.0, min=0),
             Column("max_t_per_yr", "float", "Contract maximum.", "t/yr", required=False, default=INF, min=0),
             Column(
@@ -732,6 +740,56 @@ TABLES: tuple[Table, ...] = (
         key=("commodity", "kind"),
         required=False,
         examples=((None, "ore", "2027"),),
+    ),
+    Table(
+        "Buyers",
+        "Overseas buyers: market nodes abroad (China, the EU, ...). Their Markets prices are CIF (freight paid to them "
+        "on the sea legs); sales there are exports (export duties and bans apply).",
+        (
+            Column("node", "str", "Buyer node (kind market).", ref=("Nodes", "node")),
+            Column("country", "str", "Country or region of the buyer.", required=False, default=""),
+        ),
+        key=("node",),
+        required=False,
+        examples=(),
+    ),
+    Table(
+        "VesselClasses",
+        "Vessel classes for sea legs: size and draft decide which ports can take them.",
+        (
+            Column("vessel_class", "str", "Class code, e.g. HANDYMAX."),
+            Column("dwt_t", "float", "Deadweight of the class.", "t", min=0),
+            Column("draft_m", "float", "Laden draft of the class.", "m", min=0),
+        ),
+        key=("vessel_class",),
+        required=False,
+        examples=(("HANDYMAX", 50_000.0, 12.0),),
+    ),
+    Table(
+        "SeaFreight",
+        "Freight per tonne on a sea corridor by vessel class. A sea corridor with rows here carries its tonnes on the "
+        "classes both its end nodes can take (PortLimits); with none it carries nothing.",
+        (
+            Column("corridor", "str", "Sea corridor (mode sea).", ref=("Corridors", "corridor")),
+            Column("vessel_class", "str", "Vessel class.", ref=("VesselClasses", "vessel_class")),
+            _period(),
+            Column("freight_usd_per_t", "float", "Ocean freight per tonne carried.", "USD/t", min=0),
+        ),
+        key=("corridor", "vessel_class", "period"),
+        required=False,
+        examples=(),
+    ),
+    Table(
+        "PortLimits",
+        "Largest vessel a port (or a buyer's port) can take; a class above either limit cannot call there.",
+        (
+            Column("port", "str", "Port or buyer node.", ref=("Nodes", "node")),
+            Column("max_dwt_t", "float", "Largest deadweight; blank = no limit.", "t", required=False, min=0),
+            Column("max_draft_m", "float", "Deepest draft at the berth; blank = no limit.", "m", required=False, min=0),
+        ),
+        key=("port",),
+        required=False,
+        examples=(("PORT_QASIM", 75_000.0, 12.5),),
     ),
 )
 

@@ -23,6 +23,23 @@ def check_economics(frames: Mapping[str, pd.DataFrame]) -> list[Problem]:
     problems: list[Problem] = []
     problems += _check_metals(frames, kinds)
     problems += _check_fiscal(frames, kinds)
+    problems += _check_sea(frames, kinds)
+    return problems
+
+
+def _check_sea(frames: Mapping[str, pd.DataFrame], kinds: dict[str, str]) -> list[Problem]:
+    problems = []
+    for rec in _records(frames, "Buyers"):
+        kind = kinds.get(rec["node"])
+        if kind is not None and kind != "market":
+            problems.append(Problem("Buyers", rec[ROW_COLUMN], "node", f"node '{rec['node']}' is a {kind}; an overseas buyer is a market node"))
+    modes = dict(zip(frames["Corridors"]["corridor"], frames["Corridors"]["mode"]))
+    for rec in _records(frames, "SeaFreight"):
+        mode = modes.get(rec["corridor"])
+        if mode is not None and mode != "sea":
+            problems.append(
+                Problem("SeaFreight", rec[ROW_COLUMN], "corridor", f"corridor '{rec['corridor']}' is a {mode} corridor; sea freight needs mode sea")
+            )
     return problems
 
 

@@ -8,7 +8,22 @@ objective every money term), and it fixes the column and row order handed to HiG
 
 from __future__ import annotations
 
-from supplyopt.model import balance, corridors, fiscal, flows, market, objective, ports, processing, production, refinery, sets, smelter_terms, upgrades
+from supplyopt.model import (
+    balance,
+    corridors,
+    fiscal,
+    flows,
+    market,
+    objective,
+    ports,
+    processing,
+    production,
+    refinery,
+    sea_legs,
+    sets,
+    smelter_terms,
+    upgrades,
+)
 from supplyopt.model.family import Family, Limit, Table
 from supplyopt.model.risk import diversification, escorts, expected_loss, exposure, high_risk_share, security_cost
 
@@ -24,6 +39,7 @@ FAMILIES: tuple[Family, ...] = (
     ports.FAMILY,
     smelter_terms.FAMILY,
     fiscal.FAMILY,
+    sea_legs.FAMILY,
     balance.FAMILY,
     security_cost.FAMILY,
     expected_loss.FAMILY,

@@ -46,13 +46,21 @@ def everything() -> dict:
 def with_economics(recs: dict) -> dict:
     """The economics families switched on too: CONC priced from its copper (25 % × 400 = 100 USD/t,
         its price in rich_records), copper disposable at the refinery (never worth it), a 1 % royalty and
-    a ban on concentrate exports from P2."""
+    a ban on concentrate exports from P2, a sea leg to an overseas buyer of copper."""
     recs["Markets"][0]["price_usd_per_t"] = None
     recs["MetalContents"] = [{"commodity": "CONC", "metal": "CU", "grade": 25}]
     recs["MetalPrices"] = [{"metal": "CU", "price": 400, "price_unit": "USD/t"}]
     recs["Disposal"] = [{"node": "REF", "commodity": "CU", "cost_usd_per_t": 1000}]
     recs["Royalties"] = [{"commodity": "CONC", "rate_share": 0.01}]
     recs["ExportBans"] = [{"commodity": "CONC", "from_period": "P2"}]
+    recs["Nodes"] = recs["Nodes"] + [{"node": "BUYER", "kind": "market"}]
+    recs["Corridors"] = recs["Corridors"] + [
+        {"corridor": "SEA", "from_node": "PORT", "to_node": "BUYER", "mode": "sea", "distance_km": 0, "cost_usd_per_tkm": 0}
+    ]
+    recs["Markets"] = recs["Markets"] + [{"node": "BUYER", "commodity": "CU", "price_usd_per_t": 650}]
+    recs["Buyers"] = [{"node": "BUYER"}]
+    recs["VesselClasses"] = [{"vessel_class": "V", "dwt_t": 1000, "draft_m": 5}]
+    recs["SeaFreight"] = [{"corridor": "SEA", "vessel_class": "V", "freight_usd_per_t": 40}]
     return recs
 
 
