@@ -791,6 +791,21 @@ TABLES: tuple[Table, ...] = (
         required=False,
         examples=(("PORT_QASIM", 75_000.0, 12.5),),
     ),
+    Table(
+        "Feeds",
+        "Imported concentrate, scrap and e-waste bought at a node (a port, a border crossing) at a price, within the "
+        "tonnes available per period; refineries process them by their own recipes (Recipes.input_commodity).",
+        (
+            Column("node", "str", "Node where the feed is bought and enters the network.", ref=("Nodes", "node")),
+            Column("commodity", "str", "Feed bought.", ref=("Commodities", "commodity")),
+            _period(),
+            Column("price_usd_per_t", "float", "Purchase price delivered at the node.", "USD/t", required=False, default=0.0, min=0),
+            Column("max_t_per_yr", "float", "Tonnes available.", "t/yr", min=0),
+        ),
+        key=("node", "commodity", "period"),
+        required=False,
+        examples=(("PORT_QASIM", "CU_CONC", None, 2000.0, 50_000.0),),
+    ),
 )
 
 # The scenario tables come last: their `table` column names any table above (supplyopt.inputs.scenarios).

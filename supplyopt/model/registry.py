@@ -11,6 +11,7 @@ from __future__ import annotations
 from supplyopt.model import (
     balance,
     corridors,
+    feeds,
     fiscal,
     flows,
     market,
@@ -40,6 +41,7 @@ FAMILIES: tuple[Family, ...] = (
     smelter_terms.FAMILY,
     fiscal.FAMILY,
     sea_legs.FAMILY,
+    feeds.FAMILY,
     balance.FAMILY,
     security_cost.FAMILY,
     expected_loss.FAMILY,

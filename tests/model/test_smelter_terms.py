@@ -100,6 +100,7 @@ def test_a_by_product_needs_a_market_or_a_disposal():
     assert_objective(s.results, 49_250)
     assert_term(s.results, "disposal", -5_000)
     assert_decision(s.results, "Disposals", "t_per_yr", 500, node="REF", commodity="ACID")
+    assert_plan_valid(s.results, s.instance)
 
 
 @pytest.mark.parametrize(
