@@ -215,6 +215,16 @@ SETTINGS: tuple[Setting, ...] = (
         max=0.999,
     ),
     Setting(
+        "terminal_value_method",
+        "enum",
+        "none",
+        "Value after the horizon: none, or perpetuity: the last period's operating margin (revenue − operating and "
+        "fixed costs, capex excluded) continued forever from the year after the horizon, growing at terminal_growth_rate, "
+        "discounted at discount_rate (needs discount_rate > terminal_growth_rate).",
+        enum=("none", "perpetuity"),
+    ),
+    Setting("terminal_growth_rate", "float", 0.0, "Annual growth of the margin after the horizon (perpetuity terminal value).", "1/yr", min=-0.5, max=0.5),
+    Setting(
         "currency_note",
         "str",
         "USD",
@@ -400,10 +410,17 @@ TABLES: tuple[Table, ...] = (
             ),
             Column("input_commodity", "str", "Commodity consumed.", ref=("Commodities", "commodity")),
             Column("cost_usd_per_t", "float", "Processing cost per tonne of input.", "USD/t", required=False, default=0.0, min=0),
+            Column(
+                "circuit",
+                "str",
+                "Circuit the recipe runs on (copper smelter, antimony, REE, recycling): its input also counts against "
+                "the circuit's size (CircuitSizes); blank = the site's module capacity only.",
+                required=False,
+            ),
         ),
         key=("recipe", "site"),
         required=False,
-        examples=(("CU_SMELT", None, "CU_CONC", 350.0),),
+        examples=(("CU_SMELT", None, "CU_CONC", 350.0, "CU_SMELTER"),),
     ),
     Table(
         "RecipeOutputs",
@@ -805,6 +822,24 @@ TABLES: tuple[Table, ...] = (
         key=("node", "commodity", "period"),
         required=False,
         examples=(("PORT_QASIM", "CU_CONC", None, 2000.0, 50_000.0),),
+    ),
+    Table(
+        "CircuitSizes",
+        "Size options of a circuit at a refinery site (economies of scale): at most one size per circuit is built, once, "
+        "and kept; the recipes on the circuit process at most its capacity. A circuit also needs the site open, and "
+        "its input still counts against the site's module capacity (Refineries).",
+        (
+            Column("site", "str", "Refinery site.", ref=("Refineries", "site")),
+            Column("circuit", "str", "Circuit code (as in Recipes.circuit)."),
+            Column("size", "str", "Size option, e.g. S, M, L."),
+            Column("capacity_t_per_yr", "float", "Input capacity of the circuit at this size.", "t/yr", min=0),
+            Column("capex_usd", "float", "One-off cost of building this size.", "USD", required=False, default=0.0, min=0),
+            Column("fixed_opex_usd_per_yr", "float", "Fixed cost per year once built.", "USD/yr", required=False, default=0.0, min=0),
+            Column("earliest_period", "str", "First period in which it can be in service.", required=False, ref=("Periods", "period")),
+        ),
+        key=("site", "circuit", "size"),
+        required=False,
+        examples=(("REF_PQ", "CU_SMELTER", "L", 400_000.0, 900_000_000.0, 20_000_000.0, None),),
     ),
 )
 

@@ -24,7 +24,29 @@ def check_economics(frames: Mapping[str, pd.DataFrame]) -> list[Problem]:
     problems += _check_metals(frames, kinds)
     problems += _check_fiscal(frames, kinds)
     problems += _check_sea(frames, kinds)
+    problems += _check_terminal_value(frames)
     return problems
+
+
+def _check_terminal_value(frames: Mapping[str, pd.DataFrame]) -> list[Problem]:
+    """A perpetuity needs discount_rate > terminal_growth_rate (else its value is infinite)."""
+    cells = {rec["name"]: rec for rec in _records(frames, "Settings")}
+    method = cells.get("terminal_value_method", {}).get("value")
+    if str(method).strip().lower() != "perpetuity":
+        return []
+
+    def number(name: str, default: float) -> float | None:
+        value = cells.get(name, {}).get("value")
+        try:
+            return default if value is None else float(value)
+        except (TypeError, ValueError):
+            return None  # reported by the settings check
+
+    r, g = number("discount_rate", 0.08), number("terminal_growth_rate", 0.0)
+    if r is None or g is None or r > g:
+        return []
+    rec = cells.get("terminal_growth_rate") or cells.get("discount_rate") or cells["terminal_value_method"]
+    return [Problem("Settings", rec[ROW_COLUMN], "value", f"a perpetuity terminal value needs discount_rate ({r:g}) above terminal_growth_rate ({g:g})")]
 
 
 def _check_sea(frames: Mapping[str, pd.DataFrame], kinds: dict[str, str]) -> list[Problem]:

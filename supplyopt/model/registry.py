@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from supplyopt.model import (
     balance,
+    circuits,
     corridors,
     feeds,
     fiscal,
@@ -23,6 +24,7 @@ from supplyopt.model import (
     sea_legs,
     sets,
     smelter_terms,
+    terminal_value,
     upgrades,
 )
 from supplyopt.model.family import Family, Limit, Table
@@ -36,6 +38,7 @@ FAMILIES: tuple[Family, ...] = (
     flows.FAMILY,
     upgrades.FAMILY,
     refinery.FAMILY,
+    circuits.FAMILY,
     corridors.FAMILY,
     ports.FAMILY,
     smelter_terms.FAMILY,
@@ -49,6 +52,7 @@ FAMILIES: tuple[Family, ...] = (
     high_risk_share.FAMILY,
     diversification.FAMILY,
     escorts.FAMILY,
+    terminal_value.FAMILY,  # after every money term but its own
     objective.FAMILY,  # last: it sums the money terms of all the others
 )
 

@@ -46,7 +46,7 @@ def everything() -> dict:
 def with_economics(recs: dict) -> dict:
     """The economics families switched on too: CONC priced from its copper (25 % × 400 = 100 USD/t,
         its price in rich_records), copper disposable at the refinery (never worth it), a 1 % royalty and
-    a ban on concentrate exports from P2, a sea leg to an overseas buyer of copper, imported concentrate at the port."""
+    a ban on concentrate exports from P2, a sea leg to an overseas buyer of copper, imported concentrate at the port, a smelter circuit, a terminal value."""
     recs["Markets"][0]["price_usd_per_t"] = None
     recs["MetalContents"] = [{"commodity": "CONC", "metal": "CU", "grade": 25}]
     recs["MetalPrices"] = [{"metal": "CU", "price": 400, "price_unit": "USD/t"}]
@@ -62,6 +62,9 @@ def with_economics(recs: dict) -> dict:
     recs["VesselClasses"] = [{"vessel_class": "V", "dwt_t": 1000, "draft_m": 5}]
     recs["SeaFreight"] = [{"corridor": "SEA", "vessel_class": "V", "freight_usd_per_t": 40}]
     recs["Feeds"] = [{"node": "PORT", "commodity": "CONC", "price_usd_per_t": 90, "max_t_per_yr": 100}]
+    recs["Recipes"][0]["circuit"] = "CU"
+    recs["CircuitSizes"] = [{"site": "REF", "circuit": "CU", "size": "S", "capacity_t_per_yr": 1000}]
+    recs["Settings"] = recs["Settings"] + [{"name": "terminal_value_method", "value": "perpetuity"}]
     return recs
 
 
