@@ -25,6 +25,30 @@ def check_economics(frames: Mapping[str, pd.DataFrame]) -> list[Problem]:
     problems += _check_fiscal(frames, kinds)
     problems += _check_sea(frames, kinds)
     problems += _check_terminal_value(frames)
+    problems += _check_circuits(frames)
+    return problems
+
+
+def _check_circuits(frames: Mapping[str, pd.DataFrame]) -> list[Problem]:
+    """A circuit named in Recipes has sizes at its site (else the recipe could never run), and
+    CircuitSizes name a circuit some recipe runs on."""
+    sized = {(r["site"], r["circuit"]) for r in _records(frames, "CircuitSizes")}
+    sites = list(frames["Refineries"]["site"])
+    on: set[tuple[str, str]] = set()
+    problems = []
+    for rec in _records(frames, "Recipes"):
+        if rec.get("circuit") is None:
+            continue
+        here = sites if rec["site"] is None else [rec["site"]]
+        on |= {(j, rec["circuit"]) for j in here}
+        missing = [j for j in here if (j, rec["circuit"]) not in sized]
+        if missing and len(missing) == len(here):
+            problems.append(Problem("Recipes", rec[ROW_COLUMN], "circuit", f"circuit '{rec['circuit']}' has no CircuitSizes row at {', '.join(missing)}"))
+    for rec in _records(frames, "CircuitSizes"):
+        if (rec["site"], rec["circuit"]) not in on:
+            problems.append(
+                Problem("CircuitSizes", rec[ROW_COLUMN], "circuit", f"no recipe at {rec['site']} runs on circuit '{rec['circuit']}' (Recipes.circuit)")
+            )
     return problems
 
 

@@ -2,12 +2,15 @@
 
 For every arc a of a sea corridor k with SeaFreight rows, scenario s and period p:
 
-    Σ_c flow_{s,a,c,p} = Σ_{v ∈ V(a,p)} ship_{s,a,v,p}                 (sea_leg, keys (s, a, p))
+    Σ_c flow_{s,a,c,p} = Σ_{v ∈ F(a,p)} ship_{s,a,v,p}                 (sea_leg, keys (s, a, p))
+    ship_{s,a,v,p} ≤ 0      for v ∈ F(a,p) ∖ V(a,p)                   (vessel_limit, keys (s, a, v, p))
     Σ_c sell_{s,n,c,p} + Σ_{a from n} Σ_c flow_{s,a,c,p} ≤ cap_{s,n,p}   (port_sea_capacity, keys (s, n, p))
 
-V(a, p) are the classes v with a freight row for (k, v, p) that both ends of a can take:
-dwt_v ≤ max_dwt and draft_v ≤ max_draft of each end node with a PortLimits row. An arc whose
-classes are all too large has V empty: its row forces its flow to 0 (blocked by draft or size).
+F(a, p) are the classes v with a freight row for (k, v, p), V(a, p) those both ends of a can take:
+dwt_v ≤ max_dwt and draft_v ≤ max_draft of each end node with a PortLimits row. A class a port
+cannot take cannot carry (its freight cannot be had); an arc whose classes are all too large
+carries nothing (blocked by draft or size). vessel_limit is the PortLimits row's limit: its
+shadow price is what letting that class call (a deeper berth) would be worth.
 The port row counts the tonnes a port ships on sea legs beside its sales, at the port's capacity
 (ports.capacity, upgrades included), for ports with a capacity and sea departures.
 
@@ -47,17 +50,15 @@ def fits(d: ModelData, v: str, node: str) -> bool:
     return not (too_big or too_deep)
 
 
-def classes(d: ModelData) -> dict[tuple[str, str], list[str]]:
-    """(sea arc, period) → the classes it may use, for every arc of a corridor with freight rows."""
-    rates = freight(d)
+def classes(d: ModelData, fitting: bool = True) -> dict[tuple[str, str], list[str]]:
+    """(sea arc, period) → the classes with freight there that both its ends can take (all
+    classes with freight when not `fitting`), for every arc of a corridor with freight rows."""
     out: dict[tuple[str, str], list[str]] = {}
-    for k, _v, p in rates:
+    for k, v, p in freight(d):
         for a in d.corridor_arcs.get(k, []):
-            out.setdefault((a, p), [])
-    for k, v, p in rates:
-        for a in d.corridor_arcs.get(k, []):
-            if fits(d, v, d.arcs[a].tail) and fits(d, v, d.arcs[a].head):
-                out[(a, p)].append(v)
+            usable = out.setdefault((a, p), [])
+            if not fitting or (fits(d, v, d.arcs[a].tail) and fits(d, v, d.arcs[a].head)):
+                usable.append(v)
     return out
 
 
@@ -77,11 +78,13 @@ def port_users(m, d: ModelData, key: tuple[str, str, str]) -> list:
 
 
 def add_sea_legs(m: pyo.ConcreteModel, d: ModelData) -> None:
-    legs = classes(d)
+    legs, usable = classes(d, fitting=False), classes(d)
     m.SHIP = pyo.Set(initialize=[(s, a, v, p) for s in d.scenarios for (a, p), vs in legs.items() for v in vs], dimen=4, ordered=True)
     m.ship = pyo.Var(m.SHIP, within=pyo.NonNegativeReals)
     keys = [(s, a, p) for s in d.scenarios for (a, p) in legs if _flows(m, s, a, p)]
     m.sea_leg = pyo.Constraint(keys, rule=lambda _m, s, a, p: pyo.quicksum(_flows(m, s, a, p)) == pyo.quicksum(m.ship[s, a, v, p] for v in legs[(a, p)]))
+    too_big = [(s, a, v, p) for (s, a, p) in keys for v in legs[(a, p)] if v not in usable[(a, p)]]
+    m.vessel_limit = pyo.Constraint(too_big, rule=lambda _m, *k: m.ship[k] <= 0)
     sea_ports = sorted({d.arcs[a].tail for (a, _p) in legs if d.arcs[a].tail in d.ports})
     port_keys = [(s, n, p) for s in d.scenarios for n in sea_ports for p in d.periods if ports.capacity(m, d, (s, n, p)) is not None]
     port_keys = [k for k in port_keys if departures(m, d, *k, legs)]
@@ -109,7 +112,7 @@ def add_sea_legs(m: pyo.ConcreteModel, d: ModelData) -> None:
 
 def sea_leg_table(m, d: ModelData, sol) -> pd.DataFrame | None:
     """SeaLegs: tonnes per sea corridor, direction, vessel class and period, with the freight paid."""
-    if not len(m.SHIP) and not len(m.sea_leg):
+    if not freight(d):
         return None
     rates = freight(d)
     rows = []
@@ -131,24 +134,23 @@ def sea_leg_table(m, d: ModelData, sol) -> pd.DataFrame | None:
     return pd.DataFrame(rows, columns=["scenario", "corridor", "from_node", "to_node", "vessel_class", "period", "t_per_yr", "freight_usd_per_yr"])
 
 
-def _freight_row(d: ModelData, k) -> int | None:
-    corridor = d.arcs[k[1]].corridor
-    rows = [rec[ROW_COLUMN] for (kk, _v, p), rec in freight(d).items() if kk == corridor and p == k[2]]
-    return min(rows) if rows else None
-
-
-def _describe_leg(m, d: ModelData, k) -> str:
+def _blocking_row(d: ModelData, k) -> int | None:
+    """PortLimits row of the first end of arc k[1] that turns class k[2] away."""
     a = d.arcs[k[1]]
-    usable = classes(d)[(k[1], k[2])]
-    what = f"vessel classes {', '.join(usable)}" if usable else "no vessel class that both ports can take (PortLimits)"
-    return f"sea leg {a.corridor} {a.tail} → {a.head} in {k[2]}: {what}{scenario_suffix(d, k[0])}"
+    limits = {rec["port"]: rec[ROW_COLUMN] for rec in d.inputs["PortLimits"].to_dict("records")}
+    return next((limits[n] for n in (a.tail, a.head) if n in limits and not fits(d, k[2], n)), None)
+
+
+def _describe_blocked(m, d: ModelData, k) -> str:
+    a = d.arcs[k[1]]
+    return f"vessel class {k[2]} cannot call on sea leg {a.corridor} {a.tail} → {a.head} in {k[3]} (DWT or draft){scenario_suffix(d, k[0])}"
 
 
 FAMILY = Family(
     "sea_legs",
     add_sea_legs,
     limits=(
-        Limit("sea_leg", "SeaFreight", _freight_row, _describe_leg),
+        Limit("vessel_limit", "PortLimits", _blocking_row, _describe_blocked),
         Limit(
             "port_sea_capacity",
             "Ports",
@@ -160,5 +162,6 @@ FAMILY = Family(
             port_users,
         ),
     ),
+    rows=("sea_leg",),
     tables=(Table("SeaLegs", sea_leg_table, 27),),
 )

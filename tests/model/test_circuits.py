@@ -51,3 +51,17 @@ def test_one_size_at_most_and_a_recipe_off_the_circuit_uses_only_the_modules():
     assert_decision(s.results, "Circuits", "size", "L", site="REF", circuit="CU")
     assert_decision(s.results, "Circuits", "input_t_per_yr", 800, site="REF", circuit="CU")
     assert_plan_valid(s.results, s.instance)
+
+
+def test_a_circuit_without_sizes_and_sizes_without_a_recipe_are_refused():
+    import pytest
+
+    from supplyopt.errors import InputError
+    from supplyopt.io.memory import instance_from_records
+
+    recs = circuit_tiny()
+    recs["Recipes"][0]["circuit"] = "CU_TYPO"
+    with pytest.raises(InputError) as e:
+        instance_from_records(recs)
+    found = {(p.sheet, p.row, p.column) for p in e.value.problems}
+    assert ("Recipes", 2, "circuit") in found and ("CircuitSizes", 2, "circuit") in found

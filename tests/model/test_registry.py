@@ -59,8 +59,9 @@ def with_economics(recs: dict) -> dict:
     ]
     recs["Markets"] = recs["Markets"] + [{"node": "BUYER", "commodity": "CU", "price_usd_per_t": 650}]
     recs["Buyers"] = [{"node": "BUYER"}]
-    recs["VesselClasses"] = [{"vessel_class": "V", "dwt_t": 1000, "draft_m": 5}]
-    recs["SeaFreight"] = [{"corridor": "SEA", "vessel_class": "V", "freight_usd_per_t": 40}]
+    recs["VesselClasses"] = [{"vessel_class": "V", "dwt_t": 1000, "draft_m": 5}, {"vessel_class": "BIG", "dwt_t": 200_000, "draft_m": 20}]
+    recs["SeaFreight"] = [{"corridor": "SEA", "vessel_class": "V", "freight_usd_per_t": 40}, {"corridor": "SEA", "vessel_class": "BIG", "freight_usd_per_t": 1}]
+    recs["PortLimits"] = [{"port": "PORT", "max_draft_m": 12.5}]
     recs["Feeds"] = [{"node": "PORT", "commodity": "CONC", "price_usd_per_t": 90, "max_t_per_yr": 100}]
     recs["Recipes"][0]["circuit"] = "CU"
     recs["CircuitSizes"] = [{"site": "REF", "circuit": "CU", "size": "S", "capacity_t_per_yr": 1000}]

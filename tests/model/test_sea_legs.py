@@ -51,7 +51,7 @@ def test_a_port_too_shallow_for_panamax_ships_on_handysize():
     s = solve_records(sea_records(max_draft_m=12.5))
     assert_objective(s.results, 55_000)
     assert_decision(s.results, "SeaLegs", "t_per_yr", 1000, vessel_class="HANDY")
-    assert "PANAMAX" not in set(s.results["SeaLegs"]["vessel_class"])
+    assert_decision(s.results, "SeaLegs", "t_per_yr", 0, vessel_class="PANAMAX")
 
 
 def test_a_port_too_shallow_for_every_class_blocks_the_sea_leg():
@@ -79,3 +79,19 @@ def test_a_levy_applies_at_the_overseas_buyer():
     s = solve_records(recs)
     assert_objective(s.results, 50_000)
     assert_term(s.results, "export_duties", -15_000)
+
+
+def test_a_blocked_class_has_the_value_of_a_deeper_berth():
+    """Draft 9 m turns both classes away (PortLimits row 2). One tonne more on HANDY would earn
+    55 instead of FOB's 35 (shadow price 20), on PANAMAX 65 instead of 35 (30)."""
+    import pytest
+    from model_asserts import EXACT
+
+    from supplyopt.studies.diagnose import shadow_prices
+
+    s = solve_records(sea_records(max_draft_m=9))
+    prices = shadow_prices(s.model, EXACT)
+    rows = prices[prices["family"] == "vessel_limit"]
+    assert set(rows["sheet"]) == {"PortLimits"} and set(rows["row"]) == {2}
+    by_class = {e.split(" | ")[2]: abs(v) for e, v in zip(rows["element"], rows["npv_per_unit_usd"])}
+    assert by_class == {"HANDY": pytest.approx(20), "PANAMAX": pytest.approx(30)}
