@@ -120,3 +120,14 @@ def test_inconsistent_smelter_tables_name_the_row(table, row, column, fragment):
         instance_from_records(recs)
     found = [p for p in e.value.problems if p.sheet == table and p.column == column]
     assert found and fragment in found[0].message and found[0].row == len(recs[table]) + 1
+
+
+def test_a_copper_price_scenario_moves_concentrate_and_cathode_together():
+    """Scenarios: MetalPrices ' | CU | ' price scale 1.5 (600 → 900 USD/t): CU 900, CONC as priced by hand."""
+    from supplyopt.inputs.scenarios import apply_scenario
+
+    recs = metal_priced_tiny()
+    recs["Scenarios"] = [{"scenario": "CU_HIGH", "table": "MetalPrices", "key": " | CU | ", "column": "price", "operation": "scale", "value": 1.5}]
+    d = prepare(apply_scenario(instance_from_records(recs), "CU_HIGH"))
+    assert d.markets[("PORT", "CU", "P1")]["price"] == pytest.approx(900.0)
+    assert d.markets[("PORT", "CONC", "P1")]["price"] == pytest.approx(conc_price(cu=900))
