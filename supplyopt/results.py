@@ -14,6 +14,7 @@ import pandas as pd
 
 from supplyopt.model.data import BASE_SCENARIO, ModelData
 from supplyopt.model.family import EPS
+from supplyopt.model.fiscal import STATE_TAKE_TERMS
 from supplyopt.model.registry import tables as registered_tables
 from supplyopt.solve.highs import SolveReport
 from supplyopt.solve.solution import Solution
@@ -59,7 +60,7 @@ def kpis(m, d: ModelData, report: SolveReport, tables, sol: Solution) -> dict[st
     pv = costs.groupby("kind")["present_value_usd"].sum()
     sites = tables["Refineries"]
     opened = sorted(set(sites.loc[sites["open"] == 1, "site"])) if len(sites) else []
-    return {
+    out = {
         "status": report.status,
         "objective": d.objective,
         "objective_value": report.objective,
@@ -80,3 +81,7 @@ def kpis(m, d: ModelData, report: SolveReport, tables, sol: Solution) -> dict[st
         "cvar_npv_usd": sol.val(m.cvar) if hasattr(m, "cvar") else None,
         "solve_seconds": report.solve_seconds,
     }
+    state = costs.loc[costs["term"].isin(STATE_TAKE_TERMS), "present_value_usd"]
+    if len(state):  # beside the investor's NPV (npv_usd, after royalties and duties); pre-tax
+        out["state_take_pv_usd"] = -float(state.sum())
+    return out

@@ -24,6 +24,8 @@ COMMODITY_KINDS = ("ore", "concentrate", "refined", "other")
 ELEMENT_TYPES = ("corridor", "port", "refinery", "mine")
 UPGRADE_TYPES = ("corridor", "port")
 OPERATIONS = ("set", "scale", "add")
+GRADE_UNITS = ("%", "g/t")
+METAL_PRICE_UNITS = ("USD/t", "USD/lb", "USD/oz")
 
 
 @dataclass(frozen=True)
@@ -213,6 +215,16 @@ SETTINGS: tuple[Setting, ...] = (
         max=0.999,
     ),
     Setting(
+        "terminal_value_method",
+        "enum",
+        "none",
+        "Value after the horizon: none, or perpetuity: the last period's operating margin (revenue − operating and "
+        "fixed costs, capex excluded) continued forever from the year after the horizon, growing at terminal_growth_rate, "
+        "discounted at discount_rate (needs discount_rate > terminal_growth_rate).",
+        enum=("none", "perpetuity"),
+    ),
+    Setting("terminal_growth_rate", "float", 0.0, "Annual growth of the margin after the horizon (perpetuity terminal value).", "1/yr", min=-0.5, max=0.5),
+    Setting(
         "currency_note",
         "str",
         "USD",
@@ -398,10 +410,17 @@ TABLES: tuple[Table, ...] = (
             ),
             Column("input_commodity", "str", "Commodity consumed.", ref=("Commodities", "commodity")),
             Column("cost_usd_per_t", "float", "Processing cost per tonne of input.", "USD/t", required=False, default=0.0, min=0),
+            Column(
+                "circuit",
+                "str",
+                "Circuit the recipe runs on (copper smelter, antimony, REE, recycling): its input also counts against "
+                "the circuit's size (CircuitSizes); blank = the site's module capacity only.",
+                required=False,
+            ),
         ),
         key=("recipe", "site"),
         required=False,
-        examples=(("CU_SMELT", None, "CU_CONC", 350.0),),
+        examples=(("CU_SMELT", None, "CU_CONC", 350.0, "CU_SMELTER"),),
     ),
     Table(
         "RecipeOutputs",
@@ -436,7 +455,15 @@ TABLES: tuple[Table, ...] = (
             Column("node", "str", "Port or market node.", ref=("Nodes", "node")),
             Column("commodity", "str", "Commodity sold.", ref=("Commodities", "commodity")),
             _period(),
-            Column("price_usd_per_t", "float", "Sale price (FOB at the node).", "USD/t", required=False, default=0.0, min=0),
+            Column(
+                "price_usd_per_t",
+                "float",
+                "Sale price: FOB at a port, CIF at an overseas buyer (Buyers); 0 or blank = priced from MetalPrices when the commodity has MetalContents.",
+                "USD/t",
+                required=False,
+                default=0.0,
+                min=0,
+            ),
             Column("min_t_per_yr", "float", "Contract minimum (or demand).", "t/yr", required=False, default=0.0, min=0),
             Column("max_t_per_yr", "float", "Contract maximum.", "t/yr", required=False, default=INF, min=0),
             Column(
@@ -585,6 +612,234 @@ TABLES: tuple[Table, ...] = (
         key=("disruption", "element_type", "element", "period"),
         required=False,
         examples=(("N40_CLOSED", "corridor", "R-02", None, 0.0),),
+    ),
+    Table(
+        "MetalContents",
+        "Metal contents of a commodity (dry basis): a concentrate's % Cu and g/t Au/Ag, a cathode's 99.99 % Cu. "
+        "A commodity with contents is priced from MetalPrices wherever its Markets row gives no price (see Markets).",
+        (
+            Column("commodity", "str", "Commodity that carries the metal.", ref=("Commodities", "commodity")),
+            Column("metal", "str", "Metal code, e.g. CU, AU, AG, SB; MetalPrices and PayableMetals name it the same way."),
+            Column("grade", "float", "Content per dry tonne, in grade_unit.", "grade_unit", min=0),
+            Column("grade_unit", "enum", "% (tonnes of metal per 100 t) or g/t (grams per tonne).", enum=GRADE_UNITS, required=False, default="%"),
+        ),
+        key=("commodity", "metal"),
+        required=False,
+        examples=(("CU_CONC", "CU", 26.0, "%"), ("CU_CATHODE", "CU", 100.0, "%")),
+    ),
+    Table(
+        "MetalPrices",
+        "Metal prices, one place for every commodity priced from its metals: per market node and period. "
+        "A change here moves every concentrate and refined product that carries the metal together.",
+        (
+            Column(
+                "node", "str", "Port or market node where the price holds; blank = every node (a node's own row wins).", required=False, ref=("Nodes", "node")
+            ),
+            Column("metal", "str", "Metal code (as in MetalContents)."),
+            _period(),
+            Column("price", "float", "Metal price, in price_unit.", "price_unit", min=0),
+            Column("price_unit", "enum", "USD per tonne, per pound (2,204.62 lb/t) or per troy ounce (32,150.75 oz/t).", enum=METAL_PRICE_UNITS),
+        ),
+        key=("node", "metal", "period"),
+        required=False,
+        examples=((None, "CU", None, 9500.0, "USD/t"),),
+    ),
+    Table(
+        "SmelterTerms",
+        "Smelter terms of a concentrate sale: treatment charge, penalties and moisture. A commodity with a row here is paid "
+        "only for the metals PayableMetals lists; without a row it is paid its full metal value (refined products).",
+        (
+            Column("node", "str", "Port or market node of the sale; blank = every node (a node's own row wins).", required=False, ref=("Nodes", "node")),
+            Column("commodity", "str", "Concentrate sold.", ref=("Commodities", "commodity")),
+            _period(),
+            Column("tc_usd_per_dmt", "float", "Treatment charge per dry tonne.", "USD/dmt", required=False, default=0.0, min=0),
+            Column(
+                "penalty_usd_per_dmt",
+                "float",
+                "Penalties for deleterious elements (As, Bi, ...) per dry tonne, total.",
+                "USD/dmt",
+                required=False,
+                default=0.0,
+                min=0,
+            ),
+            Column(
+                "moisture_share",
+                "float",
+                "Water in a sold (wet) tonne; tonnes in the model are wet, paid tonnes dry (1 − moisture).",
+                "share",
+                required=False,
+                default=0.0,
+                min=0,
+                max=1,
+            ),
+        ),
+        key=("node", "commodity", "period"),
+        required=False,
+        examples=((None, "CU_CONC", None, 80.0, 0.0, 0.08),),
+    ),
+    Table(
+        "PayableMetals",
+        "Payable share and refining charge of each metal of a concentrate under its SmelterTerms.",
+        (
+            Column("node", "str", "Port or market node of the sale; blank = every node (a node's own row wins).", required=False, ref=("Nodes", "node")),
+            Column("commodity", "str", "Concentrate sold.", ref=("Commodities", "commodity")),
+            Column("metal", "str", "Metal paid (as in MetalContents)."),
+            _period(),
+            Column("payable_share", "float", "Share of the contained metal paid (0.965 = 96.5 %).", "share", min=0, max=1),
+            Column("rc", "float", "Refining charge per payable unit of metal, in rc_unit.", "rc_unit", required=False, default=0.0, min=0),
+            Column("rc_unit", "enum", "Unit of rc: USD per t, lb or troy oz of payable metal.", enum=METAL_PRICE_UNITS, required=False, default="USD/lb"),
+        ),
+        key=("node", "commodity", "metal", "period"),
+        required=False,
+        examples=((None, "CU_CONC", "CU", None, 0.965, 0.08, "USD/lb"),),
+    ),
+    Table(
+        "Disposal",
+        "By-products that may be disposed of at a node (e.g. sulphuric acid neutralised at a refinery), at a cost per tonne; "
+        "a by-product with a Markets row may be sold as well.",
+        (
+            Column("node", "str", "Node where the commodity is disposed of.", ref=("Nodes", "node")),
+            Column("commodity", "str", "By-product disposed of.", ref=("Commodities", "commodity")),
+            _period(),
+            Column("cost_usd_per_t", "float", "Disposal cost.", "USD/t", required=False, default=0.0, min=0),
+            Column("max_t_per_yr", "float", "Most tonnes disposed of.", "t/yr", required=False, default=INF, min=0),
+        ),
+        key=("node", "commodity", "period"),
+        required=False,
+        examples=(("REF_PQ", "CU_CATHODE", None, 5.0, None),),
+    ),
+    Table(
+        "Royalties",
+        "Royalties on mine output: rate_share × value per tonne × tonnes produced, by commodity and by mine or province "
+        "(Nodes.region). Every matching row applies, so a provincial and a federal royalty add up.",
+        (
+            Column("commodity", "str", "Commodity produced.", ref=("Commodities", "commodity")),
+            Column("mine", "str", "Mine it applies to; blank = every mine (of the province, when one is given).", required=False, ref=("Nodes", "node")),
+            Column("province", "str", "Province (Nodes.region) it applies to; blank = every province.", required=False),
+            _period(),
+            Column("rate_share", "float", "Royalty rate (0.05 = 5 % of the value).", "share", min=0, max=1),
+            Column(
+                "value_usd_per_t",
+                "float",
+                "Value per tonne the rate applies to; blank = the commodity's cargo_value_usd_per_t (Commodities).",
+                "USD/t",
+                required=False,
+                min=0,
+            ),
+        ),
+        key=("commodity", "mine", "province", "period"),
+        required=False,
+        examples=(("CU_CONC", None, "Balochistan", None, 0.05, None),),
+    ),
+    Table(
+        "ExportDuties",
+        "Export duties or levies on sales at export nodes (ports and overseas buyers), by commodity or by product form "
+        "(Commodities.kind); a commodity's own row wins over its kind's row.",
+        (
+            Column("commodity", "str", "Commodity taxed; blank = every commodity of kind.", required=False, ref=("Commodities", "commodity")),
+            Column("kind", "enum", "Product form taxed when commodity is blank.", enum=COMMODITY_KINDS, required=False),
+            _period(),
+            Column("rate_share", "float", "Ad valorem duty on the sale price (0.1 = 10 %).", "share", required=False, default=0.0, min=0, max=1),
+            Column("usd_per_t", "float", "Specific duty per tonne exported.", "USD/t", required=False, default=0.0, min=0),
+        ),
+        key=("commodity", "kind", "period"),
+        required=False,
+        examples=((None, "concentrate", None, 0.05, 0.0),),
+    ),
+    Table(
+        "ExportBans",
+        "Raw-export bans: no sale of a commodity (or of every commodity of a kind) at export nodes from a period on.",
+        (
+            Column("commodity", "str", "Commodity banned; blank = every commodity of kind.", required=False, ref=("Commodities", "commodity")),
+            Column("kind", "enum", "Product form banned when commodity is blank.", enum=COMMODITY_KINDS, required=False),
+            Column("from_period", "str", "First period of the ban (it holds to the horizon).", ref=("Periods", "period")),
+        ),
+        key=("commodity", "kind"),
+        required=False,
+        examples=((None, "ore", "2027"),),
+    ),
+    Table(
+        "Buyers",
+        "Overseas buyers: market nodes abroad (China, the EU, ...). Their Markets prices are CIF (freight paid to them "
+        "on the sea legs); sales there are exports (export duties and bans apply).",
+        (
+            Column("node", "str", "Buyer node (kind market).", ref=("Nodes", "node")),
+            Column("country", "str", "Country or region of the buyer.", required=False, default=""),
+        ),
+        key=("node",),
+        required=False,
+        examples=(),
+    ),
+    Table(
+        "VesselClasses",
+        "Vessel classes for sea legs: size and draft decide which ports can take them.",
+        (
+            Column("vessel_class", "str", "Class code, e.g. HANDYMAX."),
+            Column("dwt_t", "float", "Deadweight of the class.", "t", min=0),
+            Column("draft_m", "float", "Laden draft of the class.", "m", min=0),
+        ),
+        key=("vessel_class",),
+        required=False,
+        examples=(("HANDYMAX", 50_000.0, 12.0),),
+    ),
+    Table(
+        "SeaFreight",
+        "Freight per tonne on a sea corridor by vessel class. A sea corridor with rows here carries its tonnes on the "
+        "classes both its end nodes can take (PortLimits); with none it carries nothing.",
+        (
+            Column("corridor", "str", "Sea corridor (mode sea).", ref=("Corridors", "corridor")),
+            Column("vessel_class", "str", "Vessel class.", ref=("VesselClasses", "vessel_class")),
+            _period(),
+            Column("freight_usd_per_t", "float", "Ocean freight per tonne carried.", "USD/t", min=0),
+        ),
+        key=("corridor", "vessel_class", "period"),
+        required=False,
+        examples=(),
+    ),
+    Table(
+        "PortLimits",
+        "Largest vessel a port (or a buyer's port) can take; a class above either limit cannot call there.",
+        (
+            Column("port", "str", "Port or buyer node.", ref=("Nodes", "node")),
+            Column("max_dwt_t", "float", "Largest deadweight; blank = no limit.", "t", required=False, min=0),
+            Column("max_draft_m", "float", "Deepest draft at the berth; blank = no limit.", "m", required=False, min=0),
+        ),
+        key=("port",),
+        required=False,
+        examples=(("PORT_QASIM", 75_000.0, 12.5),),
+    ),
+    Table(
+        "Feeds",
+        "Imported concentrate, scrap and e-waste bought at a node (a port, a border crossing) at a price, within the "
+        "tonnes available per period; refineries process them by their own recipes (Recipes.input_commodity).",
+        (
+            Column("node", "str", "Node where the feed is bought and enters the network.", ref=("Nodes", "node")),
+            Column("commodity", "str", "Feed bought.", ref=("Commodities", "commodity")),
+            _period(),
+            Column("price_usd_per_t", "float", "Purchase price delivered at the node.", "USD/t", required=False, default=0.0, min=0),
+            Column("max_t_per_yr", "float", "Tonnes available.", "t/yr", min=0),
+        ),
+        key=("node", "commodity", "period"),
+        required=False,
+        examples=(("PORT_QASIM", "CU_CONC", None, 2000.0, 50_000.0),),
+    ),
+    Table(
+        "CircuitSizes",
+        "Size options of a circuit at a refinery site (economies of scale): at most one size per circuit is built, once, "
+        "and kept; the recipes on the circuit process at most its capacity. A circuit also needs the site open, and "
+        "its input still counts against the site's module capacity (Refineries).",
+        (
+            Column("site", "str", "Refinery site.", ref=("Refineries", "site")),
+            Column("circuit", "str", "Circuit code (as in Recipes.circuit)."),
+            Column("size", "str", "Size option, e.g. S, M, L."),
+            Column("capacity_t_per_yr", "float", "Input capacity of the circuit at this size.", "t/yr", min=0),
+            Column("capex_usd", "float", "One-off cost of building this size.", "USD", required=False, default=0.0, min=0),
+            Column("fixed_opex_usd_per_yr", "float", "Fixed cost per year once built.", "USD/yr", required=False, default=0.0, min=0),
+            Column("earliest_period", "str", "First period in which it can be in service.", required=False, ref=("Periods", "period")),
+        ),
+        key=("site", "circuit", "size"),
+        required=False,
+        examples=(("REF_PQ", "CU_SMELTER", "L", 400_000.0, 900_000_000.0, 20_000_000.0, None),),
     ),
 )
 

@@ -158,7 +158,7 @@ def _of(df: pd.DataFrame, scenario: Any) -> pd.DataFrame:
 
 def assert_mass_balance(results: Results, instance: Instance, tol: float = 1e-6) -> None:
     """For every node, commodity, period (and scenario):
-    inflow + production + Σ yield × processed input = outflow + processed input + sales,
+    inflow + production + purchases + Σ yield × processed input = outflow + processed input + sales + disposal,
     with the yields read from the instance's RecipeOutputs."""
     yields: dict[str, dict[str, float]] = defaultdict(dict)
     for rec in instance["RecipeOutputs"].to_dict("records"):
@@ -187,6 +187,9 @@ def assert_mass_balance(results: Results, instance: Instance, tol: float = 1e-6)
                 add((r["site"], c, r["period"]), y * r["t_per_yr"])
         for r in _of(sales, s).to_dict("records"):
             add((r["node"], r["commodity"], r["period"]), -r["t_per_yr"])
+        for table, sign in (("Purchases", 1.0), ("Disposals", -1.0)):  # feeds bought in, by-products disposed of
+            for r in _of(results.tables[table], s).to_dict("records") if table in results.tables else []:
+                add((r["node"], r["commodity"], r["period"]), sign * r["t_per_yr"])
         bad = {k: v for k, v in net.items() if abs(v) > _tol(scale[k], tol) + 1e-5}
         assert not bad, f"mass balance violated (node, commodity, period → in − out){'' if s is None else f' in scenario {s}'}: {bad}"
 

@@ -52,7 +52,7 @@ def test_worked_example_in_the_doc_validates():
     assert all(parsed[t.name] for t in TABLES), "every table has example rows"
     inst = instance_from_records(parsed)  # raises InputError if invalid
     assert_same_instance(inst, instance_from_records(worked_example()))
-    assert list(inst["Nodes"]["kind"]) == ["mine", "refinery", "port"]
+    assert list(inst["Nodes"]["kind"]) == ["mine", "refinery", "port", "market"]  # the market: an overseas buyer (sea legs)
 
 
 def test_every_table_column_and_setting_is_documented():

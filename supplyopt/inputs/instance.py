@@ -20,6 +20,7 @@ import pandas as pd
 
 from supplyopt.errors import InputError, Problem, suggest
 from supplyopt.inputs.coerce import ROW_COLUMN, CellError, RawTable, coerce_cell, coerce_table, to_frame
+from supplyopt.inputs.economics_checks import check_economics
 from supplyopt.inputs.scenario_check import check_scenarios
 from supplyopt.schema import SETTINGS, SETTINGS_BY_NAME, TABLES, TABLES_BY_NAME, Column
 
@@ -174,6 +175,7 @@ def check_tables(frames: Mapping[str, pd.DataFrame]) -> list[Problem]:
     problems += _check_mode_costs(frames)
     problems += _check_disruptions(frames)
     problems += _check_refineries(frames["Refineries"])
+    problems += check_economics(frames)
     return problems
 
 

@@ -61,6 +61,8 @@ def sources_and_sinks(inst) -> tuple[dict[str, set[str]], dict[str, set[str]]]:
             sinks[rec["input_commodity"]].add(site)
             for out in outputs.loc[outputs["recipe"] == rec["recipe"], "output_commodity"]:
                 sources[out].add(site)
+    for table, ends in (("Feeds", sources), ("Disposal", sinks)):  # feeds bought, by-products disposed of (model/feeds.py, smelter_terms.py)
+        ends.update({c: ends.get(c, set()) | set(g["node"]) for c, g in inst[table].groupby("commodity")})
     return sources, sinks
 
 

@@ -1,7 +1,7 @@
 """The input-format reference, generated from the schema: `python -m supplyopt.io.docs`.
 
 `render_input_format()` documents every table, column and setting of `supplyopt.schema`, and a
-small complete worked example (`worked_example()`, one mine, one refinery, one port) built from
+small complete worked example (`worked_example()`, one mine, one refinery, one port, an overseas buyer) built from
 the schema's `Table.examples`. `main()` writes it to docs/input-format.md; a test checks that the
 committed file equals the rendering, so the reference cannot drift from the schema.
 """
@@ -45,6 +45,7 @@ _EXAMPLE_PLAN: dict[str, list[tuple[int | None, dict[str, Any]]]] = {
         (0, {}),
         (None, {"node": "REF_PQ", "name": "Port Qasim refinery site", "kind": "refinery", "lat": 24.79, "lon": 67.35, "region": "Sindh"}),
         (None, {"node": "PORT_QASIM", "name": "Port Qasim", "kind": "port", "lat": 24.77, "lon": 67.33, "region": "Sindh"}),
+        (None, {"node": "CHINA", "name": "Buyers in China (CIF Qingdao)", "kind": "market", "lat": 36.07, "lon": 120.38, "region": ""}),
     ],
     "Corridors": [
         (0, {"name": "Reko Diq - Port Qasim refinery (N-40, N-25)", "from_node": "REKO_DIQ", "to_node": "REF_PQ", "distance_km": 1150.0}),
@@ -59,7 +60,23 @@ _EXAMPLE_PLAN: dict[str, list[tuple[int | None, dict[str, Any]]]] = {
                 "capacity_t_per_yr": None,
             },
         ),
+        (
+            None,
+            {
+                "corridor": "S-01",
+                "name": "Port Qasim - Qingdao by sea",
+                "from_node": "PORT_QASIM",
+                "to_node": "CHINA",
+                "mode": "sea",
+                "distance_km": 9800.0,
+                "cost_usd_per_tkm": 0.0,
+                "handling_usd_per_t": 0.0,
+                "bidirectional": False,
+            },
+        ),
     ],
+    "Buyers": [(None, {"node": "CHINA", "country": "China"})],
+    "SeaFreight": [(None, {"corridor": "S-01", "vessel_class": "HANDYMAX", "freight_usd_per_t": 45.0})],
     "Markets": [
         (0, {}),
         (0, {"commodity": "CU_CATHODE", "price_usd_per_t": 9500.0}),
@@ -75,7 +92,7 @@ def worked_example() -> dict[str, list[dict[str, Any]]]:
     """A tiny complete instance, {table: [row dicts]}: every table has rows, and it validates.
 
     Rows come from the schema's `Table.examples`, adjusted (`_EXAMPLE_PLAN`) so that they
-    describe one network: mine REKO_DIQ → refinery site REF_PQ → port PORT_QASIM.
+    describe one network: mine REKO_DIQ → refinery site REF_PQ → port PORT_QASIM → (by sea) buyer CHINA.
     """
     out: dict[str, list[dict[str, Any]]] = {}
     for table in TABLES:

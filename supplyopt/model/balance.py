@@ -101,6 +101,7 @@ def _node_terms(m: pyo.ConcreteModel, d: ModelData):
         yield v, 1.0, [((s, j, recipe["input"], p), -1.0)] + [((s, j, c, p), y) for c, y in recipe["outputs"].items()]
     for (s, n, c, p), v in m.sell.items():
         yield v, -1.0, [((s, n, c, p), 1.0)]
+    yield from getattr(m, "extra_balance_terms", ())  # families' own node terms: disposal, feeds bought
 
 
 FAMILY = Family("balance", add_mass_balance, rows=("balance",))

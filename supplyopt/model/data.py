@@ -19,6 +19,7 @@ import pandas as pd
 from supplyopt.inputs.coerce import ROW_COLUMN
 from supplyopt.inputs.instance import Instance
 from supplyopt.inputs.network import Arc, arcs_of, usable_arc_commodities
+from supplyopt.model.metal_prices import metal_priced
 
 BASE_SCENARIO = "base"
 
@@ -80,6 +81,8 @@ class ModelData:
     # parameters are one table of its own reads them here (see CONTRIBUTING, adding a family).
     inputs: dict[str, pd.DataFrame] = field(default_factory=dict)
     settings: dict[str, Any] = field(default_factory=dict)
+    # Markets rows priced from their metals (model/metal_prices.py): (node, commodity, period) → breakdown
+    metal_pricing: dict[tuple[str, str, str], dict[str, float]] = field(default_factory=dict)
 
     def shortfall_penalty(self, key: tuple[str, str, str]) -> float | None:
         own = self.markets[key]["penalty"]
@@ -239,6 +242,9 @@ def prepare(inst: Instance) -> ModelData:
     for u, rec in d.upgrades.items():
         d.element_upgrades.setdefault((rec["element_type"], rec["element"]), []).append(u)
     _prepare_risk(inst, d)
+    d.metal_pricing = metal_priced(inst.tables, periods, d.markets)
+    for k, b in d.metal_pricing.items():
+        d.markets[k] = {**d.markets[k], "price": b["net_usd_per_t"]}
     return d
 
 

@@ -28,12 +28,19 @@ import numpy as np
 
 from supplyopt.model.data import ModelData
 
+# Tables that add sources (bought feed) or sinks (disposal, overseas buyers over sea legs) beyond
+# the mines, markets and recipes the reach bounds are computed from: with rows in any of them the
+# bounds could cut off a feasible plan (imported scrap would be capped at the mines' supply).
+OTHER_SOURCES_AND_SINKS = ("Feeds", "Disposal", "Buyers", "SeaFreight")
+
 
 def usable(d: ModelData) -> bool:
-    """True when the bounds keep the optimum: no high-risk share row (see module docstring) and
-    not the elastic diagnosis (which reads rows one by one)."""
+    """True when the bounds keep the optimum: no high-risk share row (see module docstring), not
+    the elastic diagnosis (which reads rows one by one), and no source or sink the bounds do not
+    know of (OTHER_SOURCES_AND_SINKS)."""
     share = d.risk_settings.get("high_risk_threshold") is not None and d.risk_settings.get("high_risk_max_share") is not None
-    return not share and not d.elastic
+    other = any(len(d.inputs.get(t, ())) for t in OTHER_SOURCES_AND_SINKS)
+    return not share and not d.elastic and not other
 
 
 def site_capacity(d: ModelData, s: str, j: str, p: str) -> float:

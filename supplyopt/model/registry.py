@@ -8,7 +8,26 @@ objective every money term), and it fixes the column and row order handed to HiG
 
 from __future__ import annotations
 
-from supplyopt.model import balance, corridors, flows, market, objective, ports, processing, production, refinery, sets, tightening, upgrades
+from supplyopt.model import (
+    balance,
+    circuits,
+    corridors,
+    feeds,
+    fiscal,
+    flows,
+    market,
+    objective,
+    ports,
+    processing,
+    production,
+    refinery,
+    sea_legs,
+    sets,
+    smelter_terms,
+    terminal_value,
+    tightening,
+    upgrades,
+)
 from supplyopt.model.family import Family, Limit, Table
 from supplyopt.model.risk import diversification, escorts, expected_loss, exposure, high_risk_share, security_cost
 
@@ -20,8 +39,13 @@ FAMILIES: tuple[Family, ...] = (
     flows.FAMILY,
     upgrades.FAMILY,
     refinery.FAMILY,
+    circuits.FAMILY,
     corridors.FAMILY,
     ports.FAMILY,
+    smelter_terms.FAMILY,
+    fiscal.FAMILY,
+    sea_legs.FAMILY,
+    feeds.FAMILY,
     balance.FAMILY,
     security_cost.FAMILY,
     expected_loss.FAMILY,
@@ -30,6 +54,7 @@ FAMILIES: tuple[Family, ...] = (
     diversification.FAMILY,
     escorts.FAMILY,
     tightening.FAMILY,  # after every family whose variables its valid inequalities link
+    terminal_value.FAMILY,  # after every money term but its own
     objective.FAMILY,  # last: it sums the money terms of all the others
 )
 

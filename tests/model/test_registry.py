@@ -40,6 +40,32 @@ def everything() -> dict:
     recs["Settings"] = recs["Settings"] + SHARES
     recs["RiskLimits"] = [{"exposure_budget": 1e6, "max_convoys_per_yr": 100}]
     recs["Ports"] = [{**recs["Ports"][0], "capacity_t_per_yr": 10_000}]
+    return with_economics(recs)
+
+
+def with_economics(recs: dict) -> dict:
+    """The economics families switched on too: CONC priced from its copper (25 % × 400 = 100 USD/t,
+        its price in rich_records), copper disposable at the refinery (never worth it), a 1 % royalty and
+    a ban on concentrate exports from P2, a sea leg to an overseas buyer of copper, imported concentrate at the port, a smelter circuit, a terminal value."""
+    recs["Markets"][0]["price_usd_per_t"] = None
+    recs["MetalContents"] = [{"commodity": "CONC", "metal": "CU", "grade": 25}]
+    recs["MetalPrices"] = [{"metal": "CU", "price": 400, "price_unit": "USD/t"}]
+    recs["Disposal"] = [{"node": "REF", "commodity": "CU", "cost_usd_per_t": 1000}]
+    recs["Royalties"] = [{"commodity": "CONC", "rate_share": 0.01}]
+    recs["ExportBans"] = [{"commodity": "CONC", "from_period": "P2"}]
+    recs["Nodes"] = recs["Nodes"] + [{"node": "BUYER", "kind": "market"}]
+    recs["Corridors"] = recs["Corridors"] + [
+        {"corridor": "SEA", "from_node": "PORT", "to_node": "BUYER", "mode": "sea", "distance_km": 0, "cost_usd_per_tkm": 0}
+    ]
+    recs["Markets"] = recs["Markets"] + [{"node": "BUYER", "commodity": "CU", "price_usd_per_t": 650}]
+    recs["Buyers"] = [{"node": "BUYER"}]
+    recs["VesselClasses"] = [{"vessel_class": "V", "dwt_t": 1000, "draft_m": 5}, {"vessel_class": "BIG", "dwt_t": 200_000, "draft_m": 20}]
+    recs["SeaFreight"] = [{"corridor": "SEA", "vessel_class": "V", "freight_usd_per_t": 40}, {"corridor": "SEA", "vessel_class": "BIG", "freight_usd_per_t": 1}]
+    recs["PortLimits"] = [{"port": "PORT", "max_draft_m": 12.5}]
+    recs["Feeds"] = [{"node": "PORT", "commodity": "CONC", "price_usd_per_t": 90, "max_t_per_yr": 100}]
+    recs["Recipes"][0]["circuit"] = "CU"
+    recs["CircuitSizes"] = [{"site": "REF", "circuit": "CU", "size": "S", "capacity_t_per_yr": 1000}]
+    recs["Settings"] = recs["Settings"] + [{"name": "terminal_value_method", "value": "perpetuity"}]
     return recs
 
 
