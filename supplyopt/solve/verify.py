@@ -57,9 +57,13 @@ def _row_family(form: MatrixForm) -> tuple[np.ndarray, list[str], list]:
     index_of: dict[str, int] = {}
     first = 0
     fam = []
+    name_of: dict[int, str] = {}  # id(component) → its name (names are built on each call: slow)
     for block in form.row_blocks:
         n = len(block) if isinstance(block, MatrixConstraint) else 1
-        name = block.name if isinstance(block, MatrixConstraint) else block.parent_component().name
+        comp = block if isinstance(block, MatrixConstraint) else block.parent_component()
+        name = name_of.get(id(comp))
+        if name is None:
+            name = name_of[id(comp)] = comp.name
         k = index_of.setdefault(name, len(index_of))
         if k == len(names):
             names.append(name)
@@ -88,7 +92,9 @@ def verify_plan(form: MatrixForm, x: np.ndarray, mass: float = 1.0) -> Verificat
     terms = form.a_value * x[form.a_index]
     activity = np.bincount(row_of_entry, weights=terms, minlength=n_row)
     biggest = np.zeros(n_row)
-    np.maximum.at(biggest, row_of_entry, np.abs(terms))
+    nonempty = counts > 0
+    if terms.size:  # rows are contiguous runs of entries (CSR): one reduceat, not a scatter
+        biggest[nonempty] = np.maximum.reduceat(np.abs(terms), form.a_start[:-1][nonempty])
     with np.errstate(invalid="ignore"):
         row_viol = np.maximum(np.maximum(form.row_lower - activity, activity - form.row_upper), 0.0)
         bound_size = np.maximum(
