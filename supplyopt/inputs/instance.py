@@ -21,6 +21,7 @@ import pandas as pd
 from supplyopt.errors import InputError, Problem, suggest
 from supplyopt.inputs.coerce import ROW_COLUMN, CellError, RawTable, coerce_cell, coerce_table, to_frame
 from supplyopt.inputs.economics_checks import check_economics
+from supplyopt.inputs.numeric_range import check_numeric_range
 from supplyopt.inputs.scenario_check import check_scenarios
 from supplyopt.schema import SETTINGS, SETTINGS_BY_NAME, TABLES, TABLES_BY_NAME, Column
 
@@ -87,6 +88,7 @@ def build_instance(raw_tables: Mapping[str, RawTable], source: str = "") -> Inst
     problems += [p for p in check_tables(frames) if not (p.sheet in missing and p.row is None)]
     problems += _empty_required(frames, missing | {p.cause_of for p in problems if p.cause_of})
     problems += check_scenarios(frames)
+    problems += check_numeric_range(frames)  # numbers too far apart for HiGHS (inputs/numeric_range.py)
     if not problems:
         # Network checks need clean references; importing here keeps network.py optional for io.
         from supplyopt.inputs.network import check_network

@@ -15,6 +15,7 @@ from supplyopt.model.tightening import without_cuts
 from supplyopt.solve.compile import compile_model
 from supplyopt.solve.highs_run import load_columns, objective_sense, pass_to_highs, run_highs
 from supplyopt.solve.report import NO_SOLUTION, OPTIMAL, TERMINATION, SolveOptions, SolveReport
+from supplyopt.solve.scale import Scaling, choose_scaling, scale_form, unscale_columns, unscale_objective, unscale_reduced_costs, unscale_row_duals
 
 
 def solve_fixed_lp(
@@ -62,28 +63,29 @@ def _lp_report(ok: bool, termination: str, objective: float | None, seconds: flo
 def _fixed_lp_direct(m: pyo.ConcreteModel, options: SolveOptions, probes) -> tuple[SolveReport, dict, dict, dict]:
     form = compile_model(m)
     quiet = SolveOptions(seed=options.seed, handoff=options.handoff)
-    h = pass_to_highs(form, quiet, mip=False)
+    sc = choose_scaling(form) if options.scale else Scaling()  # in the units of the MILP solve, unscaled exactly
+    h = pass_to_highs(scale_form(form, sc), quiet, mip=False)
     run_highs(h, quiet)
     termination = TERMINATION.get(h.getModelStatus().name, "unknown")
     ok = termination == "convergenceCriteriaSatisfied"
-    objective = h.getInfo().objective_function_value if ok else None
+    objective = unscale_objective(sc, h.getInfo().objective_function_value) if ok else None
     duals: dict = {}
     rcs = ComponentMap()
     slopes: dict = {}
     if ok:
         sol = h.getSolution()
-        load_columns(form.columns, sol.col_value)
+        load_columns(form.columns, unscale_columns(form, sc, sol.col_value))
         rows = form.rows
-        duals = dict(zip(rows, sol.row_dual))
-        rcs.update(zip(form.columns, sol.col_dual))
+        duals = dict(zip(rows, unscale_row_duals(sc, sol.row_dual).tolist()))
+        rcs.update(zip(form.columns, unscale_reduced_costs(form, sc, sol.col_dual).tolist()))
         row_of = {id(con): i for i, con in enumerate(rows)}
         for con, delta in probes(duals) if probes else []:
             i = row_of[id(con)]
-            lower, upper = form.row_lower[i], form.row_upper[i]
-            h.changeRowBounds(i, lower, upper + delta)
+            lower, upper = form.row_lower[i] * sc.mass, form.row_upper[i] * sc.mass
+            h.changeRowBounds(i, lower, upper + delta * sc.mass)
             h.run()  # warm-started from the previous basis
             if h.getModelStatus() == highspy.HighsModelStatus.kOptimal:
-                slopes[con] = (h.getInfo().objective_function_value - objective) / delta
+                slopes[con] = (unscale_objective(sc, h.getInfo().objective_function_value) - objective) / delta
             h.changeRowBounds(i, lower, upper)
     sense = "maximise" if form.maximise else "minimise"
     return _lp_report(ok, termination, objective, float(h.getRunTime()), sense), duals, rcs, slopes

@@ -10,12 +10,19 @@ Two hand-off routes give the same model to HiGHS (`SolveOptions.handoff`):
   500k columns this is several times faster than the persistent route (benchmarks/README.md).
 - "persistent": Pyomo's `pyomo.contrib.solver` HiGHS interface, row by row. Kept as the
   reference the direct route is tested against (tests/test_handoff.py).
+
+The direct route hands HiGHS the model in scaled units (solve/scale.py: mass and money as powers
+of two) and unscales the plan exactly; it then checks the plan against the unscaled rows
+(solve/verify.py): a plan that breaks a row beyond the stated tolerance gets the status
+NOT_VERIFIED, never "optimal". `SolveOptions.warm_start` gives HiGHS a MIP start
+(solve/warm_start.py; `plan_values(m)` makes one from a solved model).
 """
 
 from __future__ import annotations
 
 import time
 
+import numpy as np
 import pyomo.environ as pyo
 from pyomo.contrib.solver.common.results import SolutionStatus
 from pyomo.contrib.solver.solvers.highs import Highs
@@ -30,6 +37,7 @@ from supplyopt.solve.report import (
     FEASIBLE,
     INFEASIBLE,
     NO_SOLUTION,
+    NOT_VERIFIED,
     OPTIMAL,
     TERMINATION,
     UNBOUNDED,
@@ -40,6 +48,9 @@ from supplyopt.solve.report import (
     require_plan,
     solver_version,
 )
+from supplyopt.solve.scale import Scaling, choose_scaling, scale_form, unscale_columns, unscale_objective
+from supplyopt.solve.verify import verify_plan
+from supplyopt.solve.warm_start import plan_values, set_start
 
 __all__ = [
     "ERROR",
@@ -47,10 +58,12 @@ __all__ = [
     "HANDOFFS",
     "INFEASIBLE",
     "NO_SOLUTION",
+    "NOT_VERIFIED",
     "OPTIMAL",
     "UNBOUNDED",
     "SolveOptions",
     "SolveReport",
+    "plan_values",
     "require_plan",
     "solve",
     "solve_fixed_lp",
@@ -120,19 +133,32 @@ def _solve_direct(m: pyo.ConcreteModel, options: SolveOptions) -> SolveReport:
         form = compile_model(m)
     except NonlinearModelError as exc:
         raise SolverError(f"supplyopt built a nonlinear model, which HiGHS cannot solve: {exc}") from exc
-    h = pass_to_highs(form, options)
-    columns, maximise, mip = form.columns, form.maximise, bool(form.integer.any())
-    del form  # HiGHS holds its own copy of the matrix: free ours before the search
+    scaling = choose_scaling(form) if options.scale else Scaling()
+    h = pass_to_highs(scale_form(form, scaling), options)  # the scaled copy is HiGHS's now: not kept
+    extra: dict = {"mass_unit_t": 1 / scaling.mass, "money_unit_usd": 1 / scaling.money}
+    if options.warm_start:
+        extra["warm_start_columns"] = set_start(h, form, scaling, options.warm_start)
+    maximise, mip = form.maximise, bool(form.integer.any())
     interrupted = run_highs(h, options)
     info = h.getInfo()
     termination = TERMINATION.get(h.getModelStatus().name, "unknown")
     has_solution = info.primal_solution_status == 2  # 0 none, 1 infeasible, 2 feasible
     status = planner_status(termination, has_solution, interrupted.is_set())
-    obj = info.objective_function_value if has_solution else None
-    bound = info.mip_dual_bound if mip else (obj if status == OPTIMAL else None)
+    obj = unscale_objective(scaling, info.objective_function_value) if has_solution else None
+    bound = unscale_objective(scaling, info.mip_dual_bound) if mip else (obj if status == OPTIMAL else None)
+    residual: dict = {}
     if has_solution:
-        load_columns(columns, h.getSolution().col_value)
+        x = unscale_columns(form, scaling, h.getSolution().col_value)
+        check = verify_plan(form, x, scaling.mass)
+        residual = {"max_residual": check.max_abs, "max_relative_residual": check.max_rel}
+        if not check.ok:
+            status, residual["verification"] = NOT_VERIFIED, check.message()
+        else:  # integer columns are within INT_TOL of an integer: load the integer (no 5e-17 builds)
+            x[form.integer] = np.round(x[form.integer])
+        load_columns(form.columns, x)
+    del form
     wall = time.perf_counter() - start
+    extra.update(mip_node_count=info.mip_node_count, simplex_iteration_count=info.simplex_iteration_count)
     return SolveReport(
         status=status,
         termination="interrupted (Ctrl-C)" if interrupted.is_set() else termination,
@@ -143,5 +169,6 @@ def _solve_direct(m: pyo.ConcreteModel, options: SolveOptions) -> SolveReport:
         wall_seconds=wall,
         solver=f"HiGHS {h.version()}",
         sense="maximise" if maximise else "minimise",
-        extra={"mip_node_count": info.mip_node_count, "simplex_iteration_count": info.simplex_iteration_count},
+        extra=extra,
+        **residual,
     )

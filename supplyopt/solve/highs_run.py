@@ -60,6 +60,9 @@ def pass_to_highs(form: MatrixForm, options: SolveOptions, *, mip: bool = True) 
         h.setOptionValue("time_limit", float(options.time_limit))
     if options.threads:
         h.setOptionValue("threads", int(options.threads))
+    for name, value in (options.highs_options or {}).items():
+        if h.setOptionValue(name, value) == highspy.HighsStatus.kError:
+            raise SolverError(f"HiGHS refused the option {name}={value!r}")
     return h
 
 

@@ -4,6 +4,7 @@ termination maps to a status, and `require_plan` for callers that need a plan.""
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from typing import TextIO
 
@@ -18,6 +19,8 @@ INFEASIBLE = "infeasible"
 UNBOUNDED = "unbounded"
 NO_SOLUTION = "no solution"
 ERROR = "solver error"
+# HiGHS said optimal or feasible, but the plan breaks a row of the unscaled model (solve/verify.py).
+NOT_VERIFIED = "plan fails verification (numerical trouble)"
 
 
 @dataclass(frozen=True)
@@ -30,6 +33,10 @@ class SolveOptions:
     seed: int = 0
     log: TextIO | None = None  # where HiGHS's log goes (None = silent)
     handoff: str = "direct"  # "direct" (arrays, one call) or "persistent" (Pyomo's interface)
+    scale: bool = True  # direct route: hand HiGHS the model in scaled units (solve/scale.py)
+    # A (partial) MIP start: {str(var): value}, e.g. from solve.highs.plan_values (direct route).
+    warm_start: Mapping[str, float] | None = None
+    highs_options: Mapping[str, object] | None = None  # extra HiGHS options by name (benchmarks/highs_options.py)
 
 
 @dataclass
@@ -46,6 +53,9 @@ class SolveReport:
     solver: str
     sense: str
     extra: dict = field(default_factory=dict)
+    max_residual: float | None = None  # largest row/bound violation of the plan, unscaled (solve/verify.py)
+    max_relative_residual: float | None = None  # the same relative to the row's size
+    verification: str | None = None  # why the plan failed verification (worst row named), else None
 
     @property
     def has_plan(self) -> bool:
@@ -120,6 +130,11 @@ def require_plan(report: SolveReport) -> None:
         raise InfeasibleError("The model is infeasible: no plan meets every contract minimum, production minimum and capacity.")
     if report.status == UNBOUNDED:
         raise SolverError("The model is unbounded: some revenue can grow without limit (a market without a maximum fed by a mine without one?).")
+    if report.status == NOT_VERIFIED:
+        raise SolverError(
+            f"HiGHS returned a plan that is not valid: {report.verification}. The input mixes numbers too far "
+            "apart for HiGHS to tell apart (see the warnings about number ranges): express tiny quantities in a larger unit."
+        )
     if not report.has_plan:
         if report.termination == "maxTimeLimit":
             raise SolverError("HiGHS reached the time limit before finding any plan; try a longer --time-limit.")
