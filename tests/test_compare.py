@@ -183,3 +183,18 @@ def test_cli_solve_one_scenario_to_a_file_and_unknown_scenario(tmp_path):
     ]  # each workbook with its results record, and the batch's log
     res = runner.invoke(app, ["solve", str(tmp_path / "case.xlsx"), "--scenario", "PRICY"])
     assert res.exit_code == 2 and "did you mean 'PRICEY'" in " ".join(res.output.split())
+
+
+def test_a_control_character_in_a_scenario_name_is_written_not_a_crash(three, tmp_path):
+    """A scenario named with a control character (BEL) reached the comparison's Summary, where
+    openpyxl raised IllegalCharacterError (exit 1): it is written as U+FFFD instead."""
+    named = []
+    for name, res in three:
+        summary = dict(res.summary)
+        summary["scenario"] = f"{name}\x07bell"
+        named.append((f"{name}\x07bell", Results(res.tables, summary, res.report)))
+    out = write_comparison_workbook(compare_results(named), tmp_path / "cmp.xlsx")
+    wb = openpyxl.load_workbook(out)
+    text = [c.value for ws in wb.worksheets for row in ws.iter_rows() for c in row if isinstance(c.value, str)]
+    assert any("base\ufffdbell" in t for t in text)
+    assert not any("\x07" in t for t in text)

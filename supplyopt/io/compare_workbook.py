@@ -28,7 +28,25 @@ def write_comparison_workbook(c: Comparison, path: str | os.PathLike, *, overwri
     """Write the comparison workbook atomically; returns its path."""
     from supplyopt.io.atomic import atomic_write
 
-    return atomic_write(Path(path), lambda tmp: _build(c, tmp), overwrite=overwrite, protect=protect)
+    return atomic_write(Path(path), lambda tmp: _build(_storable(c), tmp), overwrite=overwrite, protect=protect)
+
+
+def _storable(c: Comparison) -> Comparison:
+    """`c` with every text a workbook cannot hold (control characters, e.g. from a scenario
+    name) replaced, in names, column names and cells alike: openpyxl refuses them anywhere."""
+    import dataclasses
+
+    from supplyopt.io.workbook.cells import text
+
+    def clean(v: Any) -> Any:
+        return text(v) if isinstance(v, str) else v
+
+    def frame(df: pd.DataFrame) -> pd.DataFrame:
+        out = df.rename(columns=lambda col: clean(col) if isinstance(col, str) else col)
+        return out.apply(lambda col: col.map(clean) if col.dtype == object or pd.api.types.is_string_dtype(col) else col)
+
+    changes = {f.name: frame(getattr(c, f.name)) for f in dataclasses.fields(c) if isinstance(getattr(c, f.name), pd.DataFrame)}
+    return dataclasses.replace(c, names=[clean(n) for n in c.names], notes=[clean(n) for n in c.notes], **changes)
 
 
 UNIT_FORMAT = {"USD": "#,##0", "t/yr": "#,##0", "share": "0.00%", RISK_EXPOSURE_UNIT: "#,##0", RISK_EXPOSURE_RATE: "#,##0"}

@@ -9,7 +9,7 @@ from typing import Any
 
 import pandas as pd
 
-from supplyopt.io.workbook.cells import COUNT, DECIMAL, YES_NO, YES_NO_COLUMNS, column_format, guard_text
+from supplyopt.io.workbook.cells import COUNT, DECIMAL, YES_NO, YES_NO_COLUMNS, column_format, guard_text, text
 from supplyopt.io.workbook.layout import add_excel_table, print_on_one_page, table_name
 
 HEADER_FILL = "1F4E78"
@@ -24,7 +24,9 @@ def plain_value(v: Any) -> Any:
     if isinstance(v, float) and not math.isfinite(v):
         return None
     if isinstance(v, (list, tuple, set, dict)):
-        return str(v)
+        v = str(v)
+    if isinstance(v, str):
+        return text(v)  # control characters (e.g. from a scenario name) cannot be stored in xlsx
     try:
         if pd.isna(v):
             return None
@@ -58,7 +60,7 @@ def write_frame(
     fill = PatternFill("solid", fgColor=HEADER_FILL)
     header = []
     for j, col in enumerate(df.columns, start=1):
-        c = ws.cell(row=start_row, column=j, value=str(col))
+        c = ws.cell(row=start_row, column=j, value=text(str(col)))
         guard_text(c)  # column names carry scenario names from the input
         c.font, c.fill = bold, fill
         header.append(c.value)
