@@ -168,3 +168,19 @@ def test_options_with_one_name_move_together(inst):
     assert row["npv_above_usd"] == pytest.approx(58_000)
     with pytest.raises(InputError, match="range 0.5..3 before"):
         parse_parameter_options(inst, [texts[0], texts[1].replace("0.5; 3", "0.5; 2")])
+
+
+def test_a_bracket_with_two_flips_finds_both(monkeypatch):
+    """Three designs along one parameter (none below 0.3, one site to 0.6, two above): a grid of
+    just the two ends sees one change, and the bisection must still find both flips."""
+    import supplyopt.studies.breakeven as be
+
+    def fake_point(inst, param, value, options):
+        sites = () if value < 0.3 else ("A",) if value < 0.6 else ("A", "B")
+        return be.Point(param.name, value, be.Decision(sites=sites), "optimal", 100.0 * value)
+
+    monkeypatch.setattr(be, "solve_point", fake_point)
+    param = be.BreakevenParameter("p", (), 0.0, 1.0, None)
+    result = be.search_parameter(None, param, EXACT, points=2, tolerance=0.01)
+    assert [(f.below.decision.sites, f.above.decision.sites) for f in result.flips] == [((), ("A",)), (("A",), ("A", "B"))]
+    assert [round(f.threshold, 2) for f in result.flips] == [0.3, 0.6]

@@ -342,16 +342,17 @@ def search_parameter(
         values.add(param.base)
     grid = [solve(v) for v in sorted(values)]
     width = tolerance * (param.high - param.low)
-    for lo, hi in zip(grid, grid[1:]):
-        if lo.decision == hi.decision:
+    # A bracket can hold more than one flip (none → one site → three sites as a price falls): a
+    # midpoint that differs from both ends splits it into two brackets, each searched on.
+    brackets = [(lo, hi) for lo, hi in zip(grid, grid[1:]) if lo.decision != hi.decision]
+    while brackets:
+        lo, hi = brackets.pop(0)
+        if hi.value - lo.value <= width:
+            result.flips.append(Flip(lo, hi))
             continue
-        while hi.value - lo.value > width:
-            mid = solve(0.5 * (lo.value + hi.value))
-            if mid.decision == lo.decision:
-                lo = mid
-            else:
-                hi = mid
-        result.flips.append(Flip(lo, hi))
+        mid = solve(0.5 * (lo.value + hi.value))
+        brackets[:0] = [(a, b) for a, b in ((lo, mid), (mid, hi)) if a.decision != b.decision]
+    result.flips.sort(key=lambda f: f.below.value)
     return result
 
 
