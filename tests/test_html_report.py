@@ -402,3 +402,20 @@ def test_chromium_hover_box_shows_the_corridor_as_text(hostile, tmp_path):
     shown = "".join(Page(inner).text)
     assert shown.startswith(f"A: {HOSTILE_CORRIDOR}")
     assert "1,000 t/yr" in shown and "CONC 1.0 kt" in shown
+
+
+def test_solve_html_writes_the_page_beside_the_workbook(tmp_path):
+    """solve --html: the plan's page beside its workbook, checked before the solve like every output."""
+    from cli_helpers import invoke
+
+    from supplyopt.io.template import write_template
+
+    src = write_template(tmp_path / "case.xlsx", tiny_hostile())
+    res = invoke("solve", src, "-o", tmp_path / "r.xlsx", "--html")
+    assert res.exit_code == 0, res.output
+    page = (tmp_path / "r.html").read_text(encoding="utf-8")
+    assert "120,500" in page and "http://" not in page and "https://" not in page
+    taken = tmp_path / "s.html"
+    taken.write_text("precious")
+    res = invoke("solve", src, "-o", tmp_path / "s.xlsx", "--html")
+    assert res.exit_code == 6 and taken.read_text() == "precious" and not (tmp_path / "s.xlsx").exists()

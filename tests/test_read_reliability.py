@@ -87,3 +87,26 @@ def test_control_characters_are_escaped_on_the_terminal():
     assert "\x1b" not in text and "\x07" not in text
     assert "\\x1b]0;pwned\\x07\\x1b[2J" in text
     assert str(InputError([p])).count("\x1b") == 0
+
+
+def test_plan_summary_shows_input_names_as_text():
+    """A site named with an ESC sequence or rich markup is printed as text in the plan summary."""
+    from supplyopt.cli.common import console
+    from supplyopt.cli.plan_output import print_summary
+    from supplyopt.results import Results
+
+    summary = {
+        "status": "optimal",
+        "npv_usd": 1.0,
+        "revenue_pv_usd": 1.0,
+        "operating_cost_pv_usd": 0.0,
+        "fixed_cost_pv_usd": 0.0,
+        "capex_pv_usd": 0.0,
+        "refineries_open": "REF\x1b[2J[red]X[/]",
+        "upgrades_built": "none",
+        "solve_seconds": 0.1,
+    }
+    with console.capture() as cap:
+        print_summary(Results({}, summary))
+    text = cap.get()
+    assert "\x1b[2J" not in text and "\\x1b[2J[red]X[/]" in text.replace("\n", "")

@@ -12,11 +12,12 @@ from supplyopt.cli.common import console, notice
 __all__ = ["print_summary", "write_diagnosis", "write_plan"]
 
 
-def write_plan(results, out: Path, force: bool, input: Path, say=None) -> tuple[Path, Path | None]:
+def write_plan(results, out: Path, force: bool, input: Path, say=None, html: bool = False) -> tuple[Path, Path | None]:
     """The results workbook, then the network map PNG beside it (the map is also embedded in
     the workbook: it is drawn to a temporary file first and put in place only once the workbook
     is written, so a refused or failed write leaves no map behind). An existing map is kept
-    unless --force; a plan without coordinates gets no map. `say` takes the notes (default: stderr)."""
+    unless --force; a plan without coordinates gets no map. `say` takes the notes (default: stderr).
+    With `html`, the plan's HTML report (<out>.html) is written last (solve --html)."""
     import shutil
     import tempfile
 
@@ -37,6 +38,10 @@ def write_plan(results, out: Path, force: bool, input: Path, say=None) -> tuple[
             except MapError as exc:
                 say(f"No map: {exc}")
         path = write_plan_files(results, out, overwrite=force, protect=[input])
+        if html:
+            from supplyopt.io.html import write_html_report
+
+            write_html_report(results, html_path(out), overwrite=force, protect=[input, path])
         if drawn is None:
             return path, None
         map_path = atomic_write(png, lambda t: shutil.copyfile(drawn, t), overwrite=True, protect=[input, path])
@@ -57,7 +62,16 @@ def write_diagnosis(exc, meta: dict, out: Path, force: bool, input: Path, say=No
     (say or notice)(f"Diagnosis written: {path}")
 
 
+def html_path(out: Path) -> Path:
+    """Where solve --html puts a plan's page: beside its workbook, <name>.html."""
+    return out.with_suffix(".html")
+
+
 def print_summary(results) -> None:
+    from rich.markup import escape as markup_escape
+
+    from supplyopt.errors import printable
+
     s = results.summary
     t = Table(title="Plan summary", show_header=False, title_justify="left")
     t.add_column("item", style="bold")
@@ -69,9 +83,10 @@ def print_summary(results) -> None:
     t.add_row("  operating costs (PV)", f"{s['operating_cost_pv_usd']:,.0f}")
     t.add_row("  fixed costs (PV)", f"{s['fixed_cost_pv_usd']:,.0f}")
     t.add_row("  capex (PV)", f"{s['capex_pv_usd']:,.0f}")
-    t.add_row("Refineries opened", str(s["refineries_open"]))
+    # Site and upgrade names come from the input: shown as text (no rich markup, no live escapes).
+    t.add_row("Refineries opened", markup_escape(printable(s["refineries_open"])))
     if s.get("upgrades_built") is not None:
-        t.add_row("Upgrades built", str(s["upgrades_built"]))
+        t.add_row("Upgrades built", markup_escape(printable(s["upgrades_built"])))
     for key, label in (("security_cost_pv_usd", "Security and escorts (PV)"), ("expected_loss_pv_usd", "Expected cargo loss (PV)")):
         if s.get(key):
             t.add_row(label, f"{s[key]:,.0f}")

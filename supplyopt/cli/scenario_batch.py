@@ -75,14 +75,14 @@ def run_case(shared: tuple, item: tuple[str, Path]) -> dict[str, Any]:
     """Solve scenario `item` = (name, workbook) and write its workbook (a Diagnosis workbook
     when infeasible): its row (scenario, status, NPV, refineries, where, exit code, HiGHS
     seconds, messages, the plan's design). shared = (packed instance, options, force, input,
-    design to warm-start from or None). Never raises a SupplyoptError."""
+    design to warm-start from or None, html: also write the HTML report). Never raises a SupplyoptError."""
     from supplyopt.cli.plan_output import write_diagnosis, write_plan
     from supplyopt.studies.design import Design
     from supplyopt.studies.pipeline import mark_status
     from supplyopt.studies.scenario_run import run_scenario
     from supplyopt.studies.sweep import unpack_instance
 
-    packed, options, force, input, warm = shared
+    packed, options, force, input, warm, html = shared
     name, out = item
     start = time.perf_counter()
     notes: list[str] = []
@@ -101,7 +101,7 @@ def run_case(shared: tuple, item: tuple[str, Path]) -> dict[str, Any]:
         else:
             run, results = sr.run, sr.results
             mark_status(run, options.mip_gap)
-            path, _map = write_plan(results, out, force, input, say=notes.append)
+            path, _map = write_plan(results, out, force, input, say=notes.append, html=html)
             row["written"] = True
             s = results.summary
             code = EXIT_OK if run.report.proven_optimal else EXIT_NOT_OPTIMAL
@@ -125,14 +125,17 @@ def _crashed(item: tuple[str, Path], exc: BaseException) -> dict[str, Any]:
     }
 
 
-def solve_scenarios(input: Path, inst, names: list[str], output: Path | None, force: bool, options, runner) -> tuple[int, list[dict[str, Any]]]:
+def solve_scenarios(
+    input: Path, inst, names: list[str], output: Path | None, force: bool, options, runner, html: bool = False
+) -> tuple[int, list[dict[str, Any]]]:
     """Solve and write every scenario of `names` (see the module docstring): (exit code, rows)."""
+    from supplyopt.cli.plan_output import html_path
     from supplyopt.cli.progress_bar import batch_progress
     from supplyopt.studies.runner import SERIAL, choose_mode, run_tasks
     from supplyopt.studies.sweep import pack_instance
 
     outs = scenario_outputs(input, names, output)
-    check_outputs(outs.values(), force, [input])
+    check_outputs([*outs.values(), *([html_path(o) for o in outs.values()] if html else [])], force, [input])
     session.log_to(scenario_log(input, names, output), protect=[input])
     options = dataclasses.replace(options, log=None)
     packed = pack_instance(inst)
@@ -159,7 +162,7 @@ def solve_scenarios(input: Path, inst, names: list[str], output: Path | None, fo
         warm, seconds = None, None
         if first:
             t = time.perf_counter()
-            base = run_case((packed, options, force, input, None), first[0])
+            base = run_case((packed, options, force, input, None, html), first[0])
             seconds = time.perf_counter() - t
             warm = base.get("design")
             report(base, bar)
@@ -167,7 +170,7 @@ def solve_scenarios(input: Path, inst, names: list[str], output: Path | None, fo
         task_options = dataclasses.replace(options, threads=1) if parallel and options.threads is None else options
         run_tasks(
             run_case,
-            (packed, task_options, force, input, warm),
+            (packed, task_options, force, input, warm, html),
             rest,
             runner,
             on_error=_crashed,

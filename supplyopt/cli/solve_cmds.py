@@ -22,7 +22,7 @@ from supplyopt.cli.common import (
     workers_option,
 )
 from supplyopt.cli.output import emit_json, session
-from supplyopt.cli.plan_output import print_summary, write_diagnosis, write_plan
+from supplyopt.cli.plan_output import html_path, print_summary, write_diagnosis, write_plan
 from supplyopt.errors import EXIT_NOT_OPTIMAL, EXIT_OK, InfeasibleError, InputError, SolverError
 
 
@@ -98,6 +98,9 @@ def solve(
     workers: Optional[int] = workers_option(),
     serial: bool = serial_option(),
     as_json: bool = typer.Option(False, "--json", help="Print the plan's summary as JSON on stdout (with --scenario: one row per scenario)."),
+    html: bool = typer.Option(
+        False, "--html", help="Also write each plan's self-contained HTML report beside its workbook (<name>.html), as `supplyopt report` does."
+    ),
 ) -> None:
     """Solve an input and write the optimal plan to a results workbook."""
     from supplyopt.solve.highs import SolveOptions
@@ -106,10 +109,10 @@ def solve(
     session.json = as_json
     options = SolveOptions(time_limit=time_limit, mip_gap=gap, threads=threads, seed=seed)
     runner = RunnerOptions(serial=serial, scheduler=scheduler, workers=workers)
-    raise typer.Exit(guard(lambda: _solve(input, scenario, output, force, options, log, runner)))
+    raise typer.Exit(guard(lambda: _solve(input, scenario, output, force, options, log, runner, html)))
 
 
-def _solve(input: Path, scenarios: list[str] | None, output: Path | None, force: bool, options, log: bool, runner) -> int:
+def _solve(input: Path, scenarios: list[str] | None, output: Path | None, force: bool, options, log: bool, runner, html: bool = False) -> int:
     """Every output checked first; then the input read once and the plan (or each scenario:
     cli/scenario_batch.py) solved and written."""
     from supplyopt.inputs.scenarios import resolve_scenarios
@@ -119,7 +122,7 @@ def _solve(input: Path, scenarios: list[str] | None, output: Path | None, force:
     out = None
     if not scenarios:
         out = output or Path("results") / f"{stem_of(input)}_results.xlsx"
-        check_outputs([out], force, [input])
+        check_outputs([out, *([html_path(out)] if html else [])], force, [input])
         session.log_to(out.with_suffix(".log"), protect=[input, out])
     with progress_console() as pcon, SolveProgress(pcon, show_log=log, log=session.note) as progress:
         progress.stage("Reading and validating input")
@@ -128,15 +131,15 @@ def _solve(input: Path, scenarios: list[str] | None, output: Path | None, force:
     if scenarios:
         from supplyopt.cli.scenario_batch import solve_scenarios
 
-        code, rows = solve_scenarios(input, inst, resolve_scenarios(inst, scenarios), output, force, options, runner)
+        code, rows = solve_scenarios(input, inst, resolve_scenarios(inst, scenarios), output, force, options, runner, html=html)
         if session.json:
             keep = ("scenario", "status", "npv_usd", "refineries", "where", "code", "changes", "message")
             emit_json({"input": str(input), "exit_code": code, "scenarios": [{k: r.get(k) for k in keep} for r in rows]})
         return code
-    return _solve_one(inst, out, force, input, options, log)
+    return _solve_one(inst, out, force, input, options, log, html)
 
 
-def _solve_one(inst, out: Path, force: bool, input: Path, options, log: bool) -> int:
+def _solve_one(inst, out: Path, force: bool, input: Path, options, log: bool, html: bool = False) -> int:
     """Solve the input as it is and write its workbook; an error is raised (the exit code)."""
     import dataclasses
 
@@ -157,7 +160,7 @@ def _solve_one(inst, out: Path, force: bool, input: Path, options, log: bool) ->
         raise exc
     run, results = sr.run, sr.results
     mark_status(run, options.mip_gap)
-    path, map_path = write_plan(results, out, force, input)
+    path, map_path = write_plan(results, out, force, input, html=html)
     session.written()
     code = EXIT_OK if run.report.proven_optimal else EXIT_NOT_OPTIMAL
     if session.json:
