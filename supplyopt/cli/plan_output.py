@@ -22,16 +22,19 @@ def write_plan(results, out: Path, force: bool, input: Path, say=None, html: boo
     import tempfile
 
     from supplyopt.io.atomic import atomic_write
-    from supplyopt.io.map import MapError, draw_map
     from supplyopt.io.plan import write_plan as write_plan_files
 
     say = say or notice
     png = out.with_name(out.stem + "_map.png")
     with tempfile.TemporaryDirectory(prefix="supplyopt-map-") as tmp:
         drawn = None
-        if png.exists() and not force:
+        if not has_coordinates(results):
+            pass  # nothing to draw: matplotlib is not even imported (a small case stays fast)
+        elif png.exists() and not force:
             say(f"Note: {png} exists and was kept (use --force to redraw it).")
         else:
+            from supplyopt.io.map import MapError, draw_map
+
             try:
                 drawn = draw_map(results, Path(tmp) / png.name)
                 results.extra["map_png"] = str(drawn)
@@ -60,6 +63,12 @@ def write_diagnosis(exc, meta: dict, out: Path, force: bool, input: Path, say=No
     summary = {"status": "infeasible", "diagnosis": "see the Diagnosis sheet", **meta}
     path = write_plan_files(Results({"Diagnosis": diagnosis.table()}, summary), out, overwrite=force, protect=[input])
     (say or notice)(f"Diagnosis written: {path}")
+
+
+def has_coordinates(results) -> bool:
+    """Whether any node of the plan has a latitude and longitude (else it gets no map)."""
+    nodes = results.tables.get("Nodes")
+    return nodes is not None and {"lat", "lon"} <= set(nodes.columns) and bool(nodes[["lat", "lon"]].notna().all(axis=1).any())
 
 
 def html_path(out: Path) -> Path:

@@ -21,7 +21,6 @@ import matplotlib
 matplotlib.use("Agg")  # no screen needed; must precede pyplot
 import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
-from adjustText import adjust_text  # noqa: E402
 from matplotlib.cm import ScalarMappable  # noqa: E402
 from matplotlib.collections import LineCollection  # noqa: E402
 from matplotlib.colors import Normalize  # noqa: E402
@@ -236,6 +235,8 @@ def _place_labels(ax, labels: list, anchors: list[tuple[float, float]], fixed: l
     if not labels:
         return
     xs, ys = zip(*anchors)
+    from adjustText import adjust_text  # here: it imports scipy (about 1 s), needed only once a map is drawn
+
     adjust_text(
         labels,
         x=list(xs),
