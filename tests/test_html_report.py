@@ -220,7 +220,7 @@ def test_numbers_shown_are_the_results(page, hostile):
 
 def test_summary_labels_with_units(page):
     shown = " ".join(Page(page).text)
-    for label in ("NPV (USD)", "MIP gap", "Best bound on the objective (USD)", "Refineries opened", "Upgrades built", "Risk exposure (score × t, horizon)"):
+    for label in ("NPV (USD)", "MIP gap", "Best bound on the objective (USD)", "Refineries opened", "Upgrades built", "Risk exposure, whole horizon (score·t)"):
         assert label in shown, label
     assert "npv_usd" not in shown and "risk_exposure_total" not in shown
 

@@ -80,6 +80,7 @@ def print_summary(results) -> None:
     from rich.markup import escape as markup_escape
 
     from supplyopt.errors import printable
+    from supplyopt.io.labels import label
 
     s = results.summary
     t = Table(title="Plan summary", show_header=False, title_justify="left")
@@ -96,11 +97,11 @@ def print_summary(results) -> None:
     t.add_row("Refineries opened", markup_escape(printable(s["refineries_open"])))
     if s.get("upgrades_built") is not None:
         t.add_row("Upgrades built", markup_escape(printable(s["upgrades_built"])))
-    for key, label in (("security_cost_pv_usd", "Security and escorts (PV)"), ("expected_loss_pv_usd", "Expected cargo loss (PV)")):
+    for key, text in (("security_cost_pv_usd", "Security and escorts (PV)"), ("expected_loss_pv_usd", "Expected cargo loss (PV)")):
         if s.get(key):
-            t.add_row(label, f"{s[key]:,.0f}")
+            t.add_row(text, f"{s[key]:,.0f}")
     if s.get("risk_exposure_total"):
-        t.add_row("Risk exposure (score × t, horizon)", f"{s['risk_exposure_total']:,.0f}")
+        t.add_row(label("risk_exposure_total"), f"{s['risk_exposure_total']:,.0f}")
     if s.get("gap") is not None:
         t.add_row("MIP gap", f"{s['gap']:.3%}")
     t.add_row("HiGHS time (s)", f"{s['solve_seconds']:.2f}")

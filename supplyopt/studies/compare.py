@@ -37,6 +37,8 @@ from supplyopt.results import Results
 OPTIMAL = "optimal"
 TOLERANCE = 1e-6  # t/yr and modules closer than this are the same
 
+from supplyopt.io.labels import RISK_EXPOSURE_UNIT  # noqa: E402  (one unit for risk exposure everywhere)
+
 # (summary key, label, unit); exports_t_per_yr is computed from the Sales table.
 KPIS: tuple[tuple[str, str, str], ...] = (
     ("npv_usd", "NPV", "USD"),
@@ -46,7 +48,7 @@ KPIS: tuple[tuple[str, str, str], ...] = (
     ("capex_pv_usd", "Capex (PV)", "USD"),
     ("security_cost_pv_usd", "Security costs (PV)", "USD"),
     ("expected_loss_pv_usd", "Expected loss (PV)", "USD"),
-    ("risk_exposure_total", "Risk exposure", "score·t/yr"),
+    ("risk_exposure_total", "Risk exposure, whole horizon", RISK_EXPOSURE_UNIT),
     ("exports_t_per_yr", "Exports, all ports (mean over periods)", "t/yr"),
     ("refineries_open", "Refineries opened", ""),
     ("upgrades_built", "Upgrades built", ""),

@@ -14,6 +14,7 @@ from supplyopt.io.html.charts import cost_chart, cost_legend, tonne_bars
 from supplyopt.io.html.fmt import e, percent, script_json, short_tonnes, short_usd, usd
 from supplyopt.io.html.mapsvg import MARK, STAR, map_svg, risk_gradient
 from supplyopt.io.html.tables import corridor_table, cost_table, port_table, summary_table
+from supplyopt.io.labels import label
 from supplyopt.io.map import KIND_STYLE
 from supplyopt.io.workbook.summary_sheet import not_optimal_note
 from supplyopt.results import Results
@@ -39,7 +40,7 @@ def cards(summary: dict) -> str:
         _card("status", "Status", badge, e(f"MIP gap {percent(gap, 2)}") + "<br>" + e(f"best bound {usd(bound)} USD")),
         _card("refineries", "Refineries opened", e(view.text(summary.get("refineries_open")) or "—"), small=True),
         _card("upgrades", "Upgrades built (in service from)", e(view.text(summary.get("upgrades_built")) or "—"), small=True),
-        _card("risk", "Risk exposure (score × t, horizon)", e(usd(risk)), e("corridor and node risk score × tonnes, summed")),
+        _card("risk", label("risk_exposure_total"), e(usd(risk)), e("corridor and node risk score × tonnes, summed")),
         _card("revenue", "Revenue (PV, USD)", e(short_usd(summary.get("revenue_pv_usd"))), e(f"costs {short_usd(_costs(summary))} USD (PV)")),
     ]
     return '<section class="cards" id="summary">' + "".join(out) + "</section>"

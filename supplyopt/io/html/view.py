@@ -13,6 +13,7 @@ from typing import Any
 import pandas as pd
 
 from supplyopt.io.html.fmt import number, percent, short_tonnes, usd
+from supplyopt.io.labels import label
 from supplyopt.io.map import map_period, short_label
 from supplyopt.results import Results
 
@@ -26,7 +27,7 @@ SUMMARY_ROWS: list[tuple[str, str, str]] = [
     ("gap", "MIP gap", "percent"),
     ("refineries_open", "Refineries opened", "text"),
     ("upgrades_built", "Upgrades built (in service from)", "text"),
-    ("risk_exposure_total", "Risk exposure (score × t, horizon)", "number"),
+    ("risk_exposure_total", label("risk_exposure_total"), "number"),
     ("revenue_pv_usd", "Revenue (PV, USD)", "usd"),
     ("operating_cost_pv_usd", "Operating costs (PV, USD)", "usd"),
     ("fixed_cost_pv_usd", "Fixed costs (PV, USD)", "usd"),
@@ -119,7 +120,7 @@ def default_period(results: Results, periods: list[str]) -> int:
 
 def summary_rows(summary: dict[str, Any]) -> list[SummaryRow]:
     rows = []
-    for key, label, kind in SUMMARY_ROWS:
+    for key, caption, kind in SUMMARY_ROWS:
         if key not in summary or summary[key] is None:
             continue
         v = summary[key]
@@ -131,7 +132,7 @@ def summary_rows(summary: dict[str, Any]) -> list[SummaryRow]:
             shown = "—" if number(v) is None else f"{number(v):,.2f}"
         else:
             shown = text(v) or "—"
-        rows.append(SummaryRow(key, label, shown, v))
+        rows.append(SummaryRow(key, caption, shown, v))
     return rows
 
 
