@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 from typing import Optional
 
@@ -10,6 +11,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from supplyopt.cli.common import check_outputs, console, gap_option, guard, money, stem_of, time_limit_option
+from supplyopt.cli.progress_bar import batch_progress
 from supplyopt.errors import EXIT_NOT_OPTIMAL, EXIT_OK
 
 
@@ -48,12 +50,21 @@ def _breakeven(input, output, parameter, points, tolerance, force, time_limit, g
     params = parse_parameter_options(inst, parameter) if parameter else parameters_from_uncertainties(inst)
     options = SolveOptions(time_limit=time_limit, mip_gap=gap)
     console.print(f"Read {input}. Searching {len(params)} parameter(s): {points} grid points each, then bisection.")
+    # Solves expected: the base, each grid (+ its base value), one bisection per parameter; the bar
+    # grows when a parameter flips more than once.
+    steps = math.ceil(math.log2(1 / tolerance))
+    estimate = 1 + len(params) * (points + 1 + steps)
 
-    def on_point(p) -> None:
-        where = "base input" if p.value is None else f"{p.parameter} = {p.value:.6g}"
-        console.print(f"  [dim]{where}:[/] {escape(p.decision.describe())}, NPV {money(p.npv_usd)}", highlight=False)
+    with batch_progress("Breakeven solves", estimate) as bar:
 
-    result = breakeven(inst, params, options, points=points, tolerance=tolerance, on_point=on_point)
+        def on_point(p) -> None:
+            where = "base input" if p.value is None else f"{p.parameter} = {p.value:.6g}"
+            if bar.completed + 1 > bar.total:
+                bar.grow(bar.completed + steps)
+            bar.advance(f"{where}: {p.decision.describe()}, NPV {money(p.npv_usd)}", ok=p.status == "optimal")
+
+        result = breakeven(inst, params, options, points=points, tolerance=tolerance, on_point=on_point)
+        bar.grow(bar.completed)
     path = write_breakeven_workbook(result, out, overwrite=force, protect=[input], meta=provenance(inst, options))
     t = Table(title=f"Breakeven (base: {result.base.decision.describe()}, NPV {money(result.base.npv_usd)} USD)", title_justify="left")
     for name in ("parameter", "base", "threshold", "below", "above", "NPV below", "NPV above"):

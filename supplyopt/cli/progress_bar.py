@@ -40,6 +40,11 @@ class BatchBar:
             self._bar.console.print(f"[{style}]{mark}[/] {escape(text)}", highlight=False)
         self._bar.update(self._job, completed=self.completed, last=escape(text if len(text) <= 60 else text[:59] + "…"))
 
+    def grow(self, total: int) -> None:
+        """A new estimate of the total (breakeven's bisection adds solves as it finds flips)."""
+        self.total = total
+        self._bar.update(self._job, total=total)
+
     def set(self, completed: int, text: str = "") -> None:
         self.completed = completed
         self._bar.update(self._job, completed=completed, last=escape(text))
