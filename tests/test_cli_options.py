@@ -103,3 +103,12 @@ def test_solve_puts_the_map_in_place_only_after_the_workbook_is_written(tmp_path
     res = invoke("solve", src, "-o", tmp_path / "r.xlsx")
     assert res.exit_code == EXIT_OK, res.output
     assert sorted(p.name for p in tmp_path.iterdir()) == ["case.xlsx", "r.log", "r.record", "r.xlsx", "r_map.png"]  # + the log (issue 16)
+
+
+def test_help_lists_the_exit_codes():
+    from supplyopt.errors import EXIT_INFEASIBLE, EXIT_INPUT, EXIT_NOT_OPTIMAL, EXIT_OUTPUT, EXIT_SOLVER
+
+    text = said(invoke("--help"))
+    assert "Exit codes:" in text
+    for code in (EXIT_INPUT, EXIT_INFEASIBLE, EXIT_SOLVER, EXIT_NOT_OPTIMAL, EXIT_OUTPUT, 130):
+        assert f" {code} " in text

@@ -15,11 +15,22 @@ from supplyopt.cli.report_cmd import report_cmd
 from supplyopt.cli.scenario_cmds import compare_cmd, sweep_cmd
 from supplyopt.cli.solve_cmds import solve, template, validate
 from supplyopt.cli.study_cmds import explain_cmd, frontier_cmd, map_cmd, stress_cmd
+from supplyopt.errors import EXIT_INFEASIBLE, EXIT_INPUT, EXIT_NOT_OPTIMAL, EXIT_OK, EXIT_OUTPUT, EXIT_SOLVER
+
+# Exit codes and statuses, as the README's table states them (tests check both against errors.py).
+EXIT_CODES = (
+    f"Exit codes: {EXIT_OK} optimal (results written); {EXIT_INPUT} input problems or a usage error (nothing written); "
+    f"{EXIT_INFEASIBLE} infeasible (a Diagnosis workbook names the rows); {EXIT_SOLVER} solver error, no plan, or a plan "
+    f"that fails verification (nothing written); {EXIT_NOT_OPTIMAL} a plan written but not proven optimal (time limit, "
+    f"gap, Ctrl-C); {EXIT_OUTPUT} output not written (exists without --force, or would overwrite an input); "
+    "130 interrupted before a plan was found."
+)
 
 app = typer.Typer(
     add_completion=False,
     no_args_is_help=True,
     help="Plan Pakistan's critical-minerals export chain: refinery site and size, corridors, ports, security risk.",
+    epilog=EXIT_CODES,
     pretty_exceptions_enable=False,
 )
 
