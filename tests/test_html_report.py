@@ -49,16 +49,13 @@ def tiny_hostile(periods: int = 2) -> dict:
     refinery smelts it (20,000 USD) into 250 t CU carried on B (2,500 USD), handled at the port
     (1,250 USD) and sold for 150,000 USD; C (rail MINE → PORT) carries nothing; the refinery is
     opened once, 10,000 + 2 × 1,000 USD. NPV = 2 × 150,000 − 2 × 83,750 − 12,000 = 120,500."""
-    recs = I.tiny()
+    from test_map import tiny_on_map
+
+    recs = tiny_on_map(periods)
     names = {"MINE": HOSTILE_NODE, "REF": HOSTILE_REF, "PORT": HOSTILE_PORT}
     for n in recs["Nodes"]:
-        n["lat"], n["lon"] = COORDS[n["node"]]
         n["name"] = names[n["node"]]
     recs["Corridors"][0]["name"] = HOSTILE_CORRIDOR
-    recs["Corridors"].append({"corridor": "C", "from_node": "MINE", "to_node": "PORT", "mode": "rail", "distance_km": 1000, "cost_usd_per_tkm": 0.1})
-    recs["CorridorRisk"] = [{"corridor": "A", "risk_score": 2}, {"corridor": "B", "risk_score": 1}]
-    if periods == 2:
-        recs["Periods"] = [{"period": "P1", "start_year": 2026}, {"period": "P2", "start_year": 2027}]
     return recs
 
 
