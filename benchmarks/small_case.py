@@ -33,7 +33,6 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=3)
     args = ap.parse_args()
     import instances as I
-
     from supplyopt.io.template import write_template
 
     with tempfile.TemporaryDirectory() as tmp:
