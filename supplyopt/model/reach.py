@@ -2,11 +2,12 @@
 
 For scenario s and period p, with the commodity graph G_c (the arcs that may carry c):
 
-    avail_{j,c}   = f_{s,j,p} · max_{j,c,p}                         at a mine j of c
+    avail_{j,c}   = f_{s,j,p} · max_{j,c,p} + feed_{j,c,p}          at a mine or Feeds node j of c
                   + Σ_{r at j} yield_{r,c} · min(cap_j, T_{in(r)})  at a site j making c
     up_{a,c}      = Σ avail_{j,c} over sources j from which tail(a) is reachable in G_c
     down_{a,c}    = Σ over sinks reachable from head(a) in G_c of what they can take:
-                    the market maximum of c (∞ when none) and cap_j of sites refining c
+                    the market maximum of c (∞ when none), the Disposal maximum of c,
+                    and cap_j of sites refining c
     bound_{a,c}   = min(up_{a,c}, down_{a,c})
 
 cap_j = f_{s,j,p} · module_size_j · max_modules_j (input t/yr) and T_c the total availability of
@@ -26,21 +27,16 @@ from collections import defaultdict
 
 import numpy as np
 
+from supplyopt.model import feeds, smelter_terms
 from supplyopt.model.data import ModelData
-
-# Tables that add sources (bought feed) or sinks (disposal, overseas buyers over sea legs) beyond
-# the mines, markets and recipes the reach bounds are computed from: with rows in any of them the
-# bounds could cut off a feasible plan (imported scrap would be capped at the mines' supply).
-OTHER_SOURCES_AND_SINKS = ("Feeds", "Disposal", "Buyers", "SeaFreight")
 
 
 def usable(d: ModelData) -> bool:
-    """True when the bounds keep the optimum: no high-risk share row (see module docstring), not
-    the elastic diagnosis (which reads rows one by one), and no source or sink the bounds do not
-    know of (OTHER_SOURCES_AND_SINKS)."""
+    """True when the bounds keep the optimum: no high-risk share row (see module docstring) and
+    not the elastic diagnosis (which reads rows one by one). Feeds count as sources and Disposal
+    rows as sinks; overseas buyers are markets reached over sea corridors like any other."""
     share = d.risk_settings.get("high_risk_threshold") is not None and d.risk_settings.get("high_risk_max_share") is not None
-    other = any(len(d.inputs.get(t, ())) for t in OTHER_SOURCES_AND_SINKS)
-    return not share and not d.elastic and not other
+    return not share and not d.elastic
 
 
 def site_capacity(d: ModelData, s: str, j: str, p: str) -> float:
@@ -85,13 +81,24 @@ class Reach:
             self._cache[key] = seen
         return self._cache[key]
 
-    def totals(self, s: str, p: str) -> dict[str, float]:
-        """T_c: the most of c that can exist in (s, p), mines and refining together."""
+    def _mined(self, s: str, p: str) -> dict[tuple[str, str], float]:
+        """(node, c) → the most of c mined or bought (Feeds) at node in (s, p)."""
         d = self.d
-        mined: dict[str, float] = defaultdict(float)
+        out: dict[tuple[str, str], float] = defaultdict(float)
         for (i, c, q), rec in d.supply.items():
             if q == p:
-                mined[c] += d.factor(s, "mine", i, p) * rec["max"]
+                out[i, c] += d.factor(s, "mine", i, p) * rec["max"]
+        for (n, c, q), rec in feeds.feeds(d).items():
+            if q == p:
+                out[n, c] += _finite(rec["max_t_per_yr"])
+        return out
+
+    def totals(self, s: str, p: str) -> dict[str, float]:
+        """T_c: the most of c that can exist in (s, p), mines, feeds and refining together."""
+        d = self.d
+        mined: dict[str, float] = defaultdict(float)
+        for (_i, c), v in self._mined(s, p).items():
+            mined[c] += v
         total = {c: math.inf for c in d.commodities}
         for _ in range(4):
             new = dict(mined)
@@ -107,9 +114,8 @@ class Reach:
         d = self.d
         total = self.totals(s, p)
         out: dict[str, dict[int, float]] = defaultdict(lambda: defaultdict(float))
-        for (i, c, q), rec in d.supply.items():
-            if q == p:
-                out[c][self.pos[i]] += d.factor(s, "mine", i, p) * rec["max"]
+        for (i, c), v in self._mined(s, p).items():
+            out[c][self.pos[i]] += v
         for j, r in d.site_recipes:
             take = min(site_capacity(d, s, j, p), total[d.recipes[r]["input"]])
             for c, y in d.recipes[r]["outputs"].items():
@@ -123,6 +129,9 @@ class Reach:
         for (n, c, q), rec in d.markets.items():
             if q == p:
                 out[c][self.pos[n]] += _finite(rec["max"])
+        for (n, c, q), rec in smelter_terms.disposals(d).items():
+            if q == p:
+                out[c][self.pos[n]] += _finite(rec["max_t_per_yr"])
         refined = {(j, d.recipes[r]["input"]) for j, r in d.site_recipes}  # a site's input capacity counts once per input
         for j, c in refined:
             out[c][self.pos[j]] += site_capacity(d, s, j, p)

@@ -131,3 +131,16 @@ def test_a_copper_price_scenario_moves_concentrate_and_cathode_together():
     d = prepare(apply_scenario(instance_from_records(recs), "CU_HIGH"))
     assert d.markets[("PORT", "CU", "P1")]["price"] == pytest.approx(900.0)
     assert d.markets[("PORT", "CONC", "P1")]["price"] == pytest.approx(conc_price(cu=900))
+
+
+def test_negative_spot_terms_raise_the_concentrate_price():
+    """Spot terms below zero (TC −5 USD/dmt, Cu RC −0.005 USD/lb): the smelter pays for the
+    concentrate. 0.92 · (0.9 · 0.25 · (600 + 0.005 · LB) + 0.8 · 10e-6 · OZ · (2000 − 5) + 5 − 2)
+    = 0.92 · (137.4801 + 513.1259 + 3) = 601.3175 USD/t, above the 580.67 of the positive terms."""
+    recs = metal_priced_tiny()
+    recs["SmelterTerms"][0]["tc_usd_per_dmt"] = -5
+    recs["PayableMetals"][0]["rc"] = -0.005
+    d = prepare(instance_from_records(recs))
+    price = 0.92 * (0.9 * 0.25 * (600 + 0.005 * LB) + 0.8 * 10e-6 * OZ * (2000 - 5) + 5 - 2)
+    assert price == pytest.approx(601.3175, abs=1e-3)
+    assert d.markets[("PORT", "CONC", "P1")]["price"] == pytest.approx(price)
