@@ -38,26 +38,36 @@ def freight(d: ModelData) -> dict[tuple[str, str, str], dict]:
     return expand_periods(df, ["corridor", "vessel_class"], d.periods) if df is not None and len(df) else {}
 
 
+def turned_away(d: ModelData) -> set[tuple[str, str]]:
+    """(vessel class, port) pairs whose DWT or draft exceeds the port's PortLimits row."""
+    limits = d.inputs.get("PortLimits")
+    vessels = d.inputs.get("VesselClasses")
+    if limits is None or vessels is None or not len(limits):
+        return set()
+    away = set()
+    for rec in limits.to_dict("records"):
+        for cls in vessels.to_dict("records"):
+            too_big = pd.notna(rec["max_dwt_t"]) and cls["dwt_t"] > rec["max_dwt_t"]
+            too_deep = pd.notna(rec["max_draft_m"]) and cls["draft_m"] > rec["max_draft_m"]
+            if too_big or too_deep:
+                away.add((cls["vessel_class"], rec["port"]))
+    return away
+
+
 def fits(d: ModelData, v: str, node: str) -> bool:
     """Whether vessel class v can call at node (its PortLimits, if any)."""
-    limits = {rec["port"]: rec for rec in d.inputs["PortLimits"].to_dict("records")}
-    cls = d.inputs["VesselClasses"].set_index("vessel_class").loc[v]
-    rec = limits.get(node)
-    if rec is None:
-        return True
-    too_big = pd.notna(rec["max_dwt_t"]) and cls["dwt_t"] > rec["max_dwt_t"]
-    too_deep = pd.notna(rec["max_draft_m"]) and cls["draft_m"] > rec["max_draft_m"]
-    return not (too_big or too_deep)
+    return (v, node) not in turned_away(d)
 
 
 def classes(d: ModelData, fitting: bool = True) -> dict[tuple[str, str], list[str]]:
     """(sea arc, period) → the classes with freight there that both its ends can take (all
     classes with freight when not `fitting`), for every arc of a corridor with freight rows."""
+    away = turned_away(d) if fitting else set()  # once per call: this runs per port row
     out: dict[tuple[str, str], list[str]] = {}
     for k, v, p in freight(d):
         for a in d.corridor_arcs.get(k, []):
             usable = out.setdefault((a, p), [])
-            if not fitting or (fits(d, v, d.arcs[a].tail) and fits(d, v, d.arcs[a].head)):
+            if (v, d.arcs[a].tail) not in away and (v, d.arcs[a].head) not in away:
                 usable.append(v)
     return out
 
@@ -74,7 +84,7 @@ def departures(m, d: ModelData, s: str, n: str, p: str, legs) -> list:
 def port_users(m, d: ModelData, key: tuple[str, str, str]) -> list:
     """Sales at port n and its sea departures: what port_sea_capacity bounds."""
     s, n, p = key
-    return ports.users(m, d, key) + departures(m, d, s, n, p, classes(d))
+    return ports.users(m, d, key) + departures(m, d, s, n, p, classes(d, fitting=False))
 
 
 def add_sea_legs(m: pyo.ConcreteModel, d: ModelData) -> None:
@@ -88,7 +98,10 @@ def add_sea_legs(m: pyo.ConcreteModel, d: ModelData) -> None:
     sea_ports = sorted({d.arcs[a].tail for (a, _p) in legs if d.arcs[a].tail in d.ports})
     port_keys = [(s, n, p) for s in d.scenarios for n in sea_ports for p in d.periods if ports.capacity(m, d, (s, n, p)) is not None]
     port_keys = [k for k in port_keys if departures(m, d, *k, legs)]
-    m.port_sea_capacity = pyo.Constraint(port_keys, rule=lambda _m, s, n, p: pyo.quicksum(port_users(m, d, (s, n, p))) <= ports.capacity(m, d, (s, n, p)))
+    m.port_sea_capacity = pyo.Constraint(
+        port_keys,
+        rule=lambda _m, s, n, p: pyo.quicksum(ports.users(m, d, (s, n, p)) + departures(m, d, s, n, p, legs)) <= ports.capacity(m, d, (s, n, p)),
+    )
     if not legs:
         return
     rates = freight(d)
