@@ -13,8 +13,9 @@ approximate, A = assumption made for this instance.
 Conventions of this instance
 - Money in constant 2025 USD; prices are 2025 prices held flat (real terms), discounted at
   10 %/yr to 2026. Masses in tonnes (gold doré in tonnes of contained gold).
-- Prices are FOB at a Pakistani port: the international price less ocean freight to Asia
-  (`OCEAN_FREIGHT`, A), and for concentrates less the smelter's terms (TC/RC, payables, A).
+- Products are sold CIF to overseas buyers (China, the EU, the US) over sea legs, priced from
+  metal prices and smelter terms (instances/pakistan_markets.py); royalties and the export
+  surcharge are costs. Gold doré is sold at the ports.
 - Road and rail are separate networks: a tonne changes mode only on a transfer link
   (Nokkundi, Quetta) that charges the transhipment cost, and enters a port by rail over a
   siding that charges unloading. Segment corridors carry no handling of their own.
@@ -33,6 +34,7 @@ import copy
 import functools
 import math
 from math import asin, cos, radians, sin, sqrt
+from types import SimpleNamespace
 from typing import Any
 
 Records = dict[str, list[dict[str, Any]]]
@@ -64,9 +66,6 @@ CU_PRICE = round((9_336 + 9_508 + 9_814 + 11_138) / 4)  # 2025 average of the LM
 AU_PRICE_OZ = 3_435.0  # USD/oz, 2025 annual average (BullionVault 31 Dec 2025; World Bank 3,442)
 SB_PRICE = 58_339.0  # USD/t antimony trioxide, US Q4 2025 average (ChemAnalyst); Rotterdam 57-61k (Argus, Jun 2025)
 NDPR_PRICE = 86_000.0  # USD/t NdPr oxide: 605-608k CNY/t (31 Dec 2025) at 7 CNY/USD
-ZN_PRICE, PB_PRICE = 2_800.0, 2_000.0  # USD/t, A: not in the facts sheet
-CHROMITE_PRICE = 250.0  # USD/t FOB lumpy/concentrate chromite, A: not in the facts sheet
-OCEAN_FREIGHT = 40.0  # USD/t to Chinese/Asian ports, deducted from CIF prices to get FOB (U: Peru-Far East 40, Chile 50, Jun 2024)
 
 # Copper-concentrate terms: the 2024 annual benchmark (Antofagasta/Freeport with Chinese smelters,
 # Reuters 1 Dec 2023), held as the long-run level. 2025 was 21.25 USD/t and 2.125 c/lb, 2026 zero,
@@ -100,6 +99,12 @@ RD_AU_GPT = RD_PH1_AU_OZ / OZ_PER_T * 1e6 / RD_PH1_CONC_T  # g/t Au in concentra
 RD_PH2_CONC_T = round(RD_PH2_CU_T / RD_CU_GRADE, -3)  # 1.5 Mt/yr at the Phase 1 grade
 
 # Smelter recoveries (A)
+# Copper smelting and refining costs: Wood Mackenzie's public summary of its cost survey (Q2 2025).
+SMELT_DCC_C_LB, REFINE_DCC_C_LB = 19.3, 4.7
+WOODMAC = (
+    "Wood Mackenzie, 'Global copper smelter and refinery cost summary' (Q2 2025 update) "
+    "(https://www.woodmac.com/reports/metals-global-copper-smelter-and-refinery-cost-summary-15732247/)"
+)
 CU_RECOVERY = 0.975
 AU_RECOVERY = 0.98
 SB_RECOVERY = 0.92
@@ -193,34 +198,106 @@ NODES: dict[str, tuple[str, str, float, float, str, str, str]] = {
         "piglix/Port Qasim (port coordinates)",
     ),
     "REF_GWADAR": ("Refinery candidate: Gwadar (free zone)", "refinery", 25.123, 62.320, "Balochistan/Gwadar", "S", "DLCA (port coordinates)"),
-    "REF_PASNI": ("Refinery candidate: Pasni (with proposed port)", "refinery", 25.26, 63.47, "Balochistan/Gwadar", "U", "facts sheet R4"),
-    "REF_NOKKUNDI": ("Refinery candidate: Nokkundi mine-mouth (ML-4 railhead)", "refinery", 28.82, 62.75, "Balochistan/Chagai", "U", "facts sheet R5"),
+    "REF_PASNI": (
+        "Refinery candidate: Pasni (with proposed port)",
+        "refinery",
+        25.2652,
+        63.4698,
+        "Balochistan/Gwadar",
+        "C",
+        "Pasni town point (Wikipedia 'Pasni (city)', the-uncensored-wiki.com 2017 mirror: 25.265222 N, 63.4698194 E): the candidate site is at the town",
+    ),
+    "REF_NOKKUNDI": (
+        "Refinery candidate: Nokkundi mine-mouth (ML-4 railhead)",
+        "refinery",
+        28.8333,
+        62.75,
+        "Balochistan/Chagai",
+        "C",
+        "Nok Kundi town point (de.wikipedia: 28° 50′ N, 62° 45′ E): the candidate site is at the town",
+    ),
     # ports
     "PORT_QASIM": ("Port Qasim (PIBT dirty-bulk terminal)", "port", 24.767, 67.333, "Sindh/Karachi", "S", "piglix/Port Qasim"),
-    "KARACHI_PORT": ("Karachi Port (KPT)", "port", 24.81, 66.98, "Sindh/Karachi", "U", "facts sheet Sheet 2"),
+    "KARACHI_PORT": (
+        "Karachi Port (KPT)",
+        "port",
+        24.835,
+        66.982,
+        "Sindh/Karachi",
+        "S",
+        "Wikipedia 'Port of Karachi' (detailedpedia.com mirror): 24°50′06″N 66°58′55″E",
+    ),
     "GWADAR": ("Gwadar Port", "port", 25.1225, 62.3202, "Balochistan/Gwadar", "S", "DLCA logcluster"),
-    "PASNI": ("Pasni (proposed port)", "port", 25.26, 63.47, "Balochistan/Gwadar", "U", "facts sheet Sheet 2"),
+    "PASNI": (
+        "Pasni (proposed port)",
+        "port",
+        25.2652,
+        63.4698,
+        "Balochistan/Gwadar",
+        "S",
+        "Wikipedia 'Pasni (city)' (the-uncensored-wiki.com 2017 mirror): 25.265222 N, 63.4698194 E",
+    ),
     # road junctions and towns (facts sheet Sheet 1, row J)
-    "KARACHI": ("Karachi (N-25/N-10/N-5 road hub)", "hub", 24.86, 67.01, "Sindh/Karachi", "A", "city centre, not in the facts sheet"),
-    "QUETTA": ("Quetta (N-25/N-40 junction; stands in for Lakpass)", "hub", 30.18, 67.00, "Balochistan/Quetta", "U", "facts sheet J"),
-    "NUSHKI": ("Nushki", "hub", 29.55, 66.02, "Balochistan/Nushki", "U", "facts sheet J"),
+    "KARACHI": ("Karachi (N-25/N-10/N-5 road hub)", "hub", 24.86, 67.01, "Sindh/Karachi", "S", "Wikipedia 'Karachi' (sco.wikipedia.org): 24°51′36″N 67°0′36″E"),
+    "QUETTA": (
+        "Quetta (N-25/N-40 junction; stands in for Lakpass)",
+        "hub",
+        30.183,
+        67.0,
+        "Balochistan/Quetta",
+        "S",
+        "Wikipedia 'Quetta' (wiki.richxsearch.com mirror): 30°11′N 67°00′E",
+    ),
+    "NUSHKI": ("Nushki", "hub", 29.5556, 66.0217, "Balochistan/Nushki", "S", "Wikipedia 'Nushki' (de.wikial.top, translated): 29°33′20″N 66°1′18″E"),
     "DALBANDIN": ("Dalbandin", "hub", 28.89, 64.41, "Balochistan/Chagai", "S", "Wikipedia (de, wikipedia.ddns.net mirror): 28° 53′ N, 64° 25′ E"),
-    "NOKKUNDI": ("Nokkundi", "hub", 28.82, 62.75, "Balochistan/Chagai", "U", "facts sheet J"),
-    "TAFTAN": ("Taftan (Koh-i-Taftan)", "hub", 28.97, 61.57, "Balochistan/Chagai", "U", "facts sheet J"),
-    "KALAT": ("Kalat", "hub", 29.03, 66.59, "Balochistan/Kalat", "U", "facts sheet J"),
-    "SURAB": ("Surab", "hub", 28.49, 66.26, "Balochistan/Surab", "U", "facts sheet J"),
+    "NOKKUNDI": ("Nokkundi", "hub", 28.8333, 62.75, "Balochistan/Chagai", "S", "Wikipedia 'Nok Kundi' (de.m.wikipedia.org): 28° 50′ N, 62° 45′ E"),
+    "TAFTAN": (
+        "Taftan (Koh-i-Taftan)",
+        "hub",
+        28.948,
+        61.5844,
+        "Balochistan/Chagai",
+        "S",
+        "Wikipedia 'Taftan, Balochistan' (friendlywiki.com wikitext): coord 28.948, 61.5844",
+    ),
+    "KALAT": ("Kalat", "hub", 29.0333, 66.5833, "Balochistan/Kalat", "S", "1911 Encyclopaedia Britannica 'Kalat' (en.m.wikisource.org): 29° 2′ N, 66° 35′ E"),
+    "SURAB": ("Surab", "hub", 28.4925, 66.2597, "Balochistan/Surab", "S", "Wikipedia 'Surab, Pakistan' (friendlywiki.com wikitext): 28°29′33″N 66°15′35″E"),
     "KHUZDAR": ("Khuzdar", "hub", 27.81, 66.61, "Balochistan/Khuzdar", "S", "Wikipedia (de.wiki.li mirror): 27° 48′ N, 66° 37′ E"),
-    "BELA": ("Bela", "hub", 26.23, 66.31, "Balochistan/Lasbela", "U", "facts sheet J"),
+    "BELA": ("Bela", "hub", 26.2267, 66.3113, "Balochistan/Lasbela", "S", "Wikipedia 'Bela, Pakistan' (en-wikipedia IPFS mirror): 26.2267 N, 66.3113 E"),
     "BASIMA": ("Basima", "hub", 27.91, 65.87, "Balochistan/Washuk", "U", "facts sheet J"),
-    "KHARAN": ("Kharan", "hub", 28.58, 65.42, "Balochistan/Kharan", "U", "facts sheet J"),
+    "KHARAN": ("Kharan", "hub", 28.5833, 65.4167, "Balochistan/Kharan", "S", "Wikipedia 'Kharan (Pakistan)' (de.wiki.li mirror): 28° 35′ N, 65° 25′ E"),
     "PANJGUR": ("Panjgur", "hub", 26.97, 64.10, "Balochistan/Panjgur", "S", "Wikipedia (the-uncensored-wiki.com mirror, 2015): 26° 58′ N, 64° 06′ E"),
     "HOSHAB": ("Hoshab", "hub", 26.02, 63.89, "Balochistan/Kech", "U", "facts sheet J"),
     "TURBAT": ("Turbat", "hub", 26.00, 63.05, "Balochistan/Kech", "S", "Wikipedia (the-uncensored-wiki.com mirror, 2017): 26° 0′ 15″ N, 63° 3′ 38″ E"),
-    "NOWSHERA": ("Nowshera (N-45/N-5 junction)", "hub", 34.02, 71.98, "KP/Nowshera", "A", "town centre, not in the facts sheet"),
+    "NOWSHERA": (
+        "Nowshera (N-45/N-5 junction)",
+        "hub",
+        34.0153,
+        71.9747,
+        "KP/Nowshera",
+        "S",
+        "Wikipedia 'Nowshera, Khyber Pakhtunkhwa' (en.wikipedia.org): 34°0'55N 71°58'29E",
+    ),
     # rail stations and junctions (separate nodes: a change of mode costs a transfer)
     "REKO_DIQ_RS": ("Reko Diq (planned rail loading siding)", "hub", 29.130, 62.061, "Balochistan/Chagai", "S", "mine coordinates"),
-    "TAFTAN_RS": ("Koh-i-Taftan station (ML-4 km 612)", "hub", 28.97, 61.57, "Balochistan/Chagai", "U", "facts sheet J"),
-    "NOKKUNDI_RS": ("Nokkundi station (ML-4 km 488)", "hub", 28.82, 62.75, "Balochistan/Chagai", "U", "facts sheet J"),
+    "TAFTAN_RS": (
+        "Koh-i-Taftan station (ML-4 km 612)",
+        "hub",
+        28.948,
+        61.5844,
+        "Balochistan/Chagai",
+        "C",
+        "Taftan town point (Wikipedia, friendlywiki.com): the station is in the town",
+    ),
+    "NOKKUNDI_RS": (
+        "Nokkundi station (ML-4 km 488)",
+        "hub",
+        28.8333,
+        62.75,
+        "Balochistan/Chagai",
+        "C",
+        "Nok Kundi town point (de.wikipedia): the station is in the town",
+    ),
     "DALBANDIN_RS": (
         "Dalbandin station (ML-4 km 318)",
         "hub",
@@ -230,11 +307,51 @@ NODES: dict[str, tuple[str, str, float, float, str, str, str]] = {
         "C",
         "Dalbandin town coordinates (Wikipedia): the station lies in the town",
     ),
-    "NUSHKI_RS": ("Nushki station (ML-4 km 133)", "hub", 29.55, 66.02, "Balochistan/Nushki", "U", "facts sheet J"),
-    "SPEZAND_RS": ("Spezand junction (ML-4 km 0, ML-3)", "hub", 29.97, 67.00, "Balochistan/Mastung", "A", "~25 km south of Quetta, not in the facts sheet"),
-    "QUETTA_RS": ("Quetta station", "hub", 30.18, 67.00, "Balochistan/Quetta", "U", "facts sheet J"),
-    "SIBI_RS": ("Sibi junction (ML-3)", "hub", 29.54, 67.88, "Balochistan/Sibi", "U", "facts sheet J"),
-    "ROHRI_RS": ("Rohri junction (ML-1/ML-3)", "hub", 27.69, 68.90, "Sindh/Sukkur", "U", "facts sheet J"),
+    "NUSHKI_RS": (
+        "Nushki station (ML-4 km 133)",
+        "hub",
+        29.5556,
+        66.0217,
+        "Balochistan/Nushki",
+        "C",
+        "Nushki town point (Wikipedia, de.wikial.top): the station is in the town",
+    ),
+    "SPEZAND_RS": (
+        "Spezand junction (ML-4 km 0, ML-3)",
+        "hub",
+        29.9175,
+        66.9876,
+        "Balochistan/Mastung",
+        "U",
+        "GeoNames 13559002 'Spezand' (an abandoned airfield of that name, https://www.geonames.org/13559002); the station is ~25 km from Quetta (devdiscourse)",
+    ),
+    "QUETTA_RS": (
+        "Quetta station",
+        "hub",
+        30.183,
+        67.0,
+        "Balochistan/Quetta",
+        "C",
+        "Quetta city point (Wikipedia, wiki.richxsearch.com): the station is in the city",
+    ),
+    "SIBI_RS": (
+        "Sibi junction (ML-3)",
+        "hub",
+        29.55,
+        67.883,
+        "Balochistan/Sibi",
+        "C",
+        "Sibi town point (Wikipedia 'Sibi', talk.dob.jp mirror: 29°33′N 67°53′E): the junction is in the town",
+    ),
+    "ROHRI_RS": (
+        "Rohri junction (ML-1/ML-3)",
+        "hub",
+        27.6831,
+        68.9,
+        "Sindh/Sukkur",
+        "C",
+        "Rohri city point (Wikipedia 'Rohri', en.m.wikipedia.org via rp.liu233w.com: 27°40′59″N 68°54′00″E): the junction is in the city",
+    ),
     "BIN_QASIM_RS": ("Bin Qasim station (ML-1 km 43)", "hub", 24.85, 67.30, "Sindh/Karachi", "A", "near Port Qasim, not in the facts sheet"),
     "KARACHI_RS": ("Karachi (Kiamari) railhead (ML-1 km 0)", "hub", 24.82, 66.98, "Sindh/Karachi", "A", "next to Karachi Port"),
 }
@@ -411,7 +528,16 @@ def _settings(b: _Book) -> None:
         "(convoy data in CorridorRisk, escort capacity in RiskLimits)",
     )
     b.src("Settings", "disruptions", "value", "no", "A", "modelling choice", "deterministic base; the TWO_STAGE scenarios solve over the Disruptions table")
-    b.src("Settings", "discount_rate", "value", 0.10, "A", "assumption (real rate for a frontier-market mining project)")
+    b.src(
+        "Settings",
+        "discount_rate",
+        "value",
+        0.10,
+        "S",
+        "Mining Momentum, 'Reko Diq' (https://miningmomentum.com/reko-diq): Barrick's feasibility study 'after-tax NPV8% of US$13,014 M'; "
+        "the independent valuation 'pre-tax NPV10% of US$8,867 M'",
+        "the pre-tax rate used for Reko Diq itself (this model is pre-tax); MiningDoc: 8-10 % or more in higher-risk jurisdictions",
+    )
     b.src("Settings", "base_year", "value", YEAR0, "A", "money discounted to 2026")
     for name, start, length in PERIODS:
         b.row("Periods", {"period": name, "start_year": start, "length_years": length})
@@ -426,7 +552,7 @@ def _settings(b: _Book) -> None:
     )
 
 
-def _commodities(b: _Book, prices: dict[str, float]) -> None:
+def _commodities(b: _Book, values: dict[str, float]) -> None:
     rows = (
         ("RD_CONC", f"Reko Diq Cu-Au concentrate ({RD_CU_GRADE:.1%} Cu, {RD_AU_GPT:.1f} g/t Au)", "concentrate"),
         ("CU_BLISTER", "Saindak blister copper (98.5 % Cu, ~92 g/t Au)", "refined"),
@@ -440,168 +566,19 @@ def _commodities(b: _Book, prices: dict[str, float]) -> None:
         ("NDPR_OXIDE", "NdPr oxide (placeholder)", "refined"),
     )
     for code, name, kind in rows:
-        b.row("Commodities", {"commodity": code, "name": name, "kind": kind, "cargo_value_usd_per_t": round(prices[code] + OCEAN_FREIGHT, 2)})
+        b.row("Commodities", {"commodity": code, "name": name, "kind": kind, "cargo_value_usd_per_t": values[code]})
     b.src(
         "Commodities",
         "all",
         "cargo_value_usd_per_t",
-        "FOB price + ocean freight",
+        "CIF China price",
         "C",
-        "Markets prices below",
-        "value of a tonne in transit = its CIF-equivalent price",
+        "MetalPrices, smelter terms and Markets rows (instances/pakistan_markets.py)",
+        "value of a tonne in transit = its CIF price (antimony products: the US price)",
     )
     b.src(
         "Commodities", "W (tungsten)", "-", "not included", "U", "facts M12: no quantified deposit found (tdminews)", "tungsten left out of the base instance"
     )
-
-
-def concentrate_price(tc: float = CU_TC, rc: float = CU_RC) -> float:
-    """FOB USD/t of Reko Diq concentrate under smelter terms TC (USD/dmt) and RC (USD/lb payable Cu):
-    Cu grade × payable × Cu price − TC − payable Cu lb × RC + Au g/t × payable × (Au − Au RC) − freight."""
-    cu_pay = RD_CU_GRADE * CU_PAYABLE
-    au = RD_AU_GPT * AU_PAYABLE_CONC / 1e6 * OZ_PER_T * (AU_PRICE_OZ - AU_RC_OZ)
-    return cu_pay * CU_PRICE - tc - cu_pay * LB_PER_T * rc + au - OCEAN_FREIGHT
-
-
-def tcrc_scales() -> dict[str, float]:
-    """{terms: concentrate price under those terms / the base price} for the TCRC_* scenarios."""
-    base = concentrate_price()
-    return {name: round(concentrate_price(tc, rc) / base, 5) for name, (tc, rc) in TCRC_TERMS.items()}
-
-
-def _prices(b: _Book) -> dict[str, float]:
-    """FOB prices per commodity (USD/t) with their Sources rows."""
-    au_per_t = AU_PRICE_OZ * OZ_PER_T
-    b.src(
-        "Markets",
-        "CU_CATHODE",
-        "(Cu price)",
-        CU_PRICE,
-        "C",
-        "facts Sheet 5: 2025 quarterly LME averages 9,336/9,508/9,814/11,138 USD/t",
-        "mean of the four quarters",
-    )
-    b.src(
-        "Markets",
-        "GOLD_DORE",
-        "(Au price)",
-        AU_PRICE_OZ,
-        "S",
-        "BullionVault, 'Record Gold Price Ends 2025 Up 65%', 31 Dec 2025: 2025 annual average 3,435 USD/oz "
-        "(https://www.bullionvault.com/gold-news/gold-price-news/gold-silver-2025-record-price-123120251); World Bank 3,442 (databoks)",
-        "annual average held flat; year-end ~4,310 (LBMA fix 31 Dec 2025) would raise gold-bearing products alike",
-    )
-    b.src(
-        "Markets",
-        "all",
-        "(ocean freight)",
-        OCEAN_FREIGHT,
-        "U",
-        "Maritime Compass, 'Bulk Carrier Freight Rates Surge on South American Routes', 10 Jun 2024: concentrate spot rates "
-        "to the Far East ~40 USD/t from Peru, ~50 from Chile (https://maritimecompass.com/2024/06/10/bulk-carrier-freight-rates-surge-on-south-american-routes/)",
-        "Peru-Far East rate used for Pakistan-Asia, a shorter voyage: an upper-end figure; one rate for every product (the sea-leg tables will replace it)",
-    )
-
-    rd_conc = concentrate_price()
-    b.src(
-        "Markets",
-        "RD_CONC",
-        "price_usd_per_t",
-        rd_conc,
-        "C",
-        f"computed: {RD_CU_GRADE:.4f} Cu × {CU_PAYABLE:.1%} payable × {CU_PRICE:,} USD/t − TC {CU_TC:g} − payable lb × RC {CU_RC * 100:g} c/lb "
-        f"+ {RD_AU_GPT:.2f} g/t Au × {AU_PAYABLE_CONC:.0%} payable × ({AU_PRICE_OZ:,.0f} − {AU_RC_OZ:g} USD/oz) − freight {OCEAN_FREIGHT:g}",
-        "inputs: Cu and Au prices and grades (Sources rows above and Mines); TC/RC and payables on their own rows",
-    )
-    b.src(
-        "Markets",
-        "RD_CONC",
-        "(TC/RC terms)",
-        f"TC {CU_TC:g} USD/dmt, RC {CU_RC * 100:g} c/lb",
-        "S",
-        "Reuters via Nasdaq, 'Freeport agrees with Jiangxi Copper to 2024 copper concentrate treatment charges at $80/T', 1 Dec 2023 "
-        "(https://www.nasdaq.com/articles/freeport-agrees-with-jiangxi-copper-to-2024-copper-concentrate-treatment-charges-at-$80-t)",
-        "2024 annual benchmark held as the long-run level (choice A: 2025 21.25/2.125 and 2026 0/0 are cyclical lows; earlier benchmarks 59.5 (2021), 80.8 (2019)); "
-        "scenarios TCRC_2025, TCRC_2026, TCRC_SPOT",
-    )
-    b.src(
-        "Markets",
-        "RD_CONC",
-        "(payables: Cu 96.5 %, Au 97 %, Au RC 5 USD/oz)",
-        "96.5 % / 97 % / 5",
-        "A",
-        "assumption (customary terms; no sourced contract)",
-        "they scale the concentrate's value: 1 pt of Cu payable ≈ 25 USD/t",
-    )
-    cathode = CU_PRICE - OCEAN_FREIGHT
-    dore = au_per_t * DORE_PAYABLE - OCEAN_FREIGHT
-    blister = (
-        BLISTER_CU * BLISTER_CU_PAYABLE * CU_PRICE - BLISTER_RC + SAINDAK_AU_GPT * BLISTER_AU_PAYABLE / 1e6 * au_per_t - OCEAN_FREIGHT
-    )  # silver is left out of blister and doré alike (no sourced silver price)
-    b.src("Markets", "CU_CATHODE", "price_usd_per_t", cathode, "C", "Cu price − freight")
-    b.src("Markets", "GOLD_DORE", "price_usd_per_t", dore, "C", "Au price × 32,150.75 oz/t × 99.5 % (doré refining/assay deduction, A) − freight")
-    b.src(
-        "Markets",
-        "CU_BLISTER",
-        "price_usd_per_t",
-        blister,
-        "C",
-        "98.5 % Cu × 99 % payable × Cu price − 150 USD/t RC + 92.4 g/t Au × 95 % payable − freight",
-        "blister grade, payables and RC are A; Au content C from the Saindak design 1.46 t Au per 15,800 t blister (facts M2); silver ignored",
-    )
-    znpb_zn = ZN_PRICE * 0.50 * 0.85 - 150.0
-    znpb_pb = PB_PRICE * 0.60 * 0.95 - 150.0
-    zn_t, pb_t = _duddar_conc()
-    znpb = (zn_t * znpb_zn + pb_t * znpb_pb) / (zn_t + pb_t) - OCEAN_FREIGHT
-    b.src(
-        "Markets",
-        "ZNPB_CONC",
-        "price_usd_per_t",
-        znpb,
-        "A",
-        "assumption: Zn 2,800 / Pb 2,000 USD/t (not in the facts sheet), 50 % Zn conc 85 % payable, 60 % Pb conc 95 % payable, TC 150 USD/t",
-        "tonnage-weighted Zn/Pb concentrate value",
-    )
-    chromite = CHROMITE_PRICE
-    b.src("Markets", "CHROMITE", "price_usd_per_t", chromite, "A", "assumption (not in the facts sheet)", "FOB Karachi")
-    sb_metal = SB_PRICE - OCEAN_FREIGHT
-    sb_conc = SB_CONC_GRADE * SB_CONC_PAYABLE * SB_PRICE - OCEAN_FREIGHT
-    b.src(
-        "Markets",
-        "SB_METAL",
-        "price_usd_per_t",
-        sb_metal,
-        "S",
-        "ChemAnalyst, Antimony Trioxide price index, quarter ending Dec 2025: US average ~58,339 USD/t (China ~19,406) "
-        "(https://www.chemanalyst.com/Pricing-data/antimony-trioxide-1691); Argus 24 Jun 2025: Rotterdam 57-58k cif, 59.5-61k duty unpaid",
-        "the US price (Pakistan's first antimony shipment went to Missouri, Oct 2025: facts Sheet 4) less freight; "
-        "China's domestic price is a third of it: the destination markets of the new schema will tell them apart",
-    )
-    b.src("Markets", "SB_CONC", "price_usd_per_t", sb_conc, "A", "assumption: 50 % Sb concentrate, 60 % of the metal price payable for its Sb", "")
-    ndpr = NDPR_PRICE - OCEAN_FREIGHT
-    b.src(
-        "Markets",
-        "NDPR_OXIDE",
-        "price_usd_per_t",
-        ndpr,
-        "C",
-        "facts Sheet 5: 605-608k CNY/t (SMM 31 Dec 2025) at 7 CNY/USD ≈ 86 USD/kg",
-        "placeholder: no REE production in the base",
-    )
-    ree_conc = 2_000.0
-    b.src("Markets", "REE_CONC", "price_usd_per_t", ree_conc, "A", "placeholder", "no REE production in the base")
-    return {
-        "RD_CONC": round(rd_conc, 2),
-        "CU_BLISTER": round(blister, 2),
-        "CU_CATHODE": round(cathode, 2),
-        "GOLD_DORE": round(dore, 0),
-        "ZNPB_CONC": round(znpb, 2),
-        "CHROMITE": chromite,
-        "SB_CONC": round(sb_conc, 2),
-        "SB_METAL": round(sb_metal, 2),
-        "REE_CONC": ree_conc,
-        "NDPR_OXIDE": round(ndpr, 2),
-    }
 
 
 def _duddar_conc() -> tuple[float, float]:
@@ -1097,8 +1074,18 @@ def _refineries(b: _Book) -> None:
     b.src(
         "Refineries",
         "all",
-        "earliest_period, lead_time_years",
-        "2029 (Pasni 2031-35), 3 years",
+        "lead_time_years",
+        3,
+        "S",
+        "Mining Magazine, 'Kamoa Copper contracts China Nerin to engineer smelter': 'The total time to construct the smelter is expected to take three "
+        "years' (https://www.miningmagazine.com/processing/news/1421881/kamoa-copper-contracts-china-nerin-engineer-smelter)",
+        "Gresik took ~2.7 years and Amman ~3 (Reuters via Kitco; Amman press release, Oct 2022)",
+    )
+    b.src(
+        "Refineries",
+        "all",
+        "earliest_period",
+        "2029 (Pasni 2031-35)",
         "A",
         "facts Sheet 4: MoU Sep 2025, first shipment Oct 2025; no timeline published",
         "Pasni waits for its port",
@@ -1107,10 +1094,11 @@ def _refineries(b: _Book) -> None:
     # Recipes: input → outputs (yields) and processing cost per t input.
     cu_yield = RD_CU_GRADE * CU_RECOVERY
     au_yield = RD_AU_GPT * AU_RECOVERY / 1e6
-    b.row("Recipes", {"recipe": "CU_SMELT", "input_commodity": "RD_CONC", "cost_usd_per_t": 140.0})
+    smelt = round((SMELT_DCC_C_LB + REFINE_DCC_C_LB) / 100 * LB_PER_T * cu_yield, 2)
+    b.row("Recipes", {"recipe": "CU_SMELT", "input_commodity": "RD_CONC", "cost_usd_per_t": smelt})
     for site, (_f, _o, extra, _e) in sites.items():
         if extra:
-            b.row("Recipes", {"recipe": "CU_SMELT", "site": site, "input_commodity": "RD_CONC", "cost_usd_per_t": 140.0 + extra})
+            b.row("Recipes", {"recipe": "CU_SMELT", "site": site, "input_commodity": "RD_CONC", "cost_usd_per_t": smelt + extra})
     b.row("RecipeOutputs", {"recipe": "CU_SMELT", "output_commodity": "CU_CATHODE", "yield": round(cu_yield, 6)})
     b.row("RecipeOutputs", {"recipe": "CU_SMELT", "output_commodity": "GOLD_DORE", "yield": round(au_yield, 9)})
     b.src(
@@ -1126,23 +1114,35 @@ def _refineries(b: _Book) -> None:
         "Recipes",
         "CU_SMELT",
         "cost_usd_per_t",
-        "140 (+10 Gwadar, +15 Pasni, +20 Nokkundi)",
+        smelt,
+        "C",
+        f"{WOODMAC}: weighted average smelter direct cash cost {SMELT_DCC_C_LB} c/lb Cu (2025), refineries {REFINE_DCC_C_LB} c/lb Cu",
+        f"({SMELT_DCC_C_LB} + {REFINE_DCC_C_LB}) c/lb × {LB_PER_T:,.0f} lb/t × {cu_yield:.4f} t Cu per t concentrate; the sulphuric-acid credit "
+        "(9.3 c/lb in the same report) is not counted: no acid market is modelled",
+    )
+    b.src(
+        "Recipes",
+        "CU_SMELT (REF_GWADAR, REF_PASNI, REF_NOKKUNDI)",
+        "cost_usd_per_t",
+        "+10 / +15 / +20",
         "A",
         "assumption",
-        "smelting + electrorefining + doré, net of sulphuric-acid credit; remote sites pay more for power and water",
+        "remote sites pay more for power and water",
     )
-    b.row("Recipes", {"recipe": "BLISTER_REFINE", "input_commodity": "CU_BLISTER", "cost_usd_per_t": 250.0})
+    refine = round(REFINE_DCC_C_LB / 100 * LB_PER_T * BLISTER_CU, 2)
+    b.row("Recipes", {"recipe": "BLISTER_REFINE", "input_commodity": "CU_BLISTER", "cost_usd_per_t": refine})
     b.row("RecipeOutputs", {"recipe": "BLISTER_REFINE", "output_commodity": "CU_CATHODE", "yield": round(BLISTER_CU * 0.995, 6)})
     b.row("RecipeOutputs", {"recipe": "BLISTER_REFINE", "output_commodity": "GOLD_DORE", "yield": round(SAINDAK_AU_GPT * 0.99 / 1e6, 9)})
     b.src(
         "Recipes",
         "BLISTER_REFINE",
-        "cost_usd_per_t, yield",
-        "250 USD/t; Cu 99.5 %, Au 99 % recovery",
-        "A",
-        "assumption",
-        "electrorefining + anode-slime treatment",
+        "cost_usd_per_t",
+        refine,
+        "C",
+        f"{WOODMAC}: refineries' average direct cash cost {REFINE_DCC_C_LB} c/lb Cu (2025)",
+        f"{REFINE_DCC_C_LB} c/lb × {LB_PER_T:,.0f} lb/t × {BLISTER_CU:.1%} Cu in blister; anode casting left out (U)",
     )
+    b.src("RecipeOutputs", "BLISTER_REFINE", "yield", "Cu 99.5 %, Au 99 % recovery", "A", "assumption", "electrorefining + anode-slime treatment")
     b.row("Recipes", {"recipe": "SB_SMELT", "input_commodity": "SB_CONC", "cost_usd_per_t": 1_500.0})
     b.row("RecipeOutputs", {"recipe": "SB_SMELT", "output_commodity": "SB_METAL", "yield": round(SB_CONC_GRADE * SB_RECOVERY, 6)})
     b.src(
@@ -1159,10 +1159,10 @@ def _refineries(b: _Book) -> None:
     b.src("Recipes", "REE_SEP", "cost_usd_per_t, yield", "3,000 USD/t; 0.108", "A", "placeholder", "60 % TREO concentrate × 20 % NdPr share × 90 % recovery")
 
 
-def _ports_markets(b: _Book, prices: dict[str, float]) -> None:
+def _ports(b: _Book) -> None:
     ports = {
         # port: (capacity t/yr, handling USD/t)
-        "PORT_QASIM": (4_000_000.0, 8.0),
+        "PORT_QASIM": (4_000_000.0, 7.51),
         "KARACHI_PORT": (1_000_000.0, 10.0),
         "GWADAR": (1_000_000.0, 7.0),
         "PASNI": (0.0, 7.0),
@@ -1204,47 +1204,20 @@ def _ports_markets(b: _Book, prices: dict[str, float]) -> None:
         "S",
         "Pakistan Economic Net, 'Government to enhance Gwadar port's scope & capacity' (https://pakistaneconomicnet.com/story/5300/); "
         "Dawn, news/387487: 12.5 m draft at the three East Bay berths, deepening to 14.5 m possible (https://dawn.com/news/387487)",
-        "not used by today's schema (no vessel classes): recorded in instances/pakistan_economics_sources.csv for the sea-leg tables",
+        "the PortLimits row (instances/pakistan_markets.py)",
     )
     b.src("Ports", "PASNI", "capacity_t_per_yr", 0, "S", "facts Sheet 2: proposal only", "capacity 0 + upgrade U-PASNI-PORT")
-    b.src("Ports", "all", "handling_usd_per_t", "8 / 10 / 7 / 7", "A", "assumption (not in the facts sheet)", "PQ / Karachi / Gwadar / Pasni, per tonne sold")
-
-    for port in ports:
-        for commodity, price in prices.items():
-            rec = {"node": port, "commodity": commodity, "price_usd_per_t": price}
-            b.row("Markets", rec)
     b.src(
-        "Markets",
-        "every port × every commodity",
-        "price_usd_per_t, period",
-        "FOB prices above, blank period",
-        "A",
-        "assumption",
-        "every product (concentrates too, so exporting unrefined stays possible) sells at every port at the same 2025 FOB price, held flat in real terms",
+        "Ports",
+        "PORT_QASIM",
+        "handling_usd_per_t",
+        7.51,
+        "S",
+        "Express Tribune, 'Importers decry high terminal handling charges': PIBT charges '$6-6.5 per ton in handling charges besides $1.01 per ton "
+        "in ancillary fee' (approved tariff $5-5.49) (https://tribune.com.pk/story/2267844/importers-decry-high-terminal-handling-charges?amp=1)",
+        "6.5 + 1.01 USD/t: what the bulk terminal charges, coal imports",
     )
-    # Reko Diq offtake: take-or-pay at PIBT for half of Phase 1 output from 2029.
-    for p, _s, _l in PERIODS:
-        if int(p[:4]) >= 2029:
-            b.row(
-                "Markets",
-                {
-                    "node": "PORT_QASIM",
-                    "commodity": "RD_CONC",
-                    "period": p,
-                    "price_usd_per_t": prices["RD_CONC"],
-                    "min_t_per_yr": RD_PH1_CONC_T / 2,
-                    "shortfall_penalty_usd_per_t": 100.0,
-                },
-            )
-    b.src(
-        "Markets",
-        "PORT_QASIM/RD_CONC/2029-",
-        "min_t_per_yr, shortfall_penalty_usd_per_t",
-        "450,000 t/yr, 100 USD/t",
-        "A",
-        "facts Sheet 2/4: RDMC prefers Port Qasim, 150 M USD at PIBT; lenders ADB/US EXIM (facts Sheet 4)",
-        "take-or-pay: half of Phase 1 concentrate exported through PIBT, or pay 100 USD/t short",
-    )
+    b.src("Ports", "KARACHI_PORT, GWADAR, PASNI", "handling_usd_per_t", "10 / 7 / 7", "A", "assumption (no per-tonne tariff found)", "per tonne sold")
 
 
 # --------------------------------------------------------------------------------------------
@@ -1522,27 +1495,10 @@ def _sibling(name: str):
     return importlib.import_module(name)
 
 
-def _copper_shares(markets: list[dict[str, Any]]) -> dict[str, float]:
-    prices = {r["commodity"]: r["price_usd_per_t"] for r in markets if r.get("period") is None}
-    return {
-        "CU_CATHODE": round(CU_PRICE / prices["CU_CATHODE"], 3),
-        "CU_BLISTER": round(BLISTER_CU * BLISTER_CU_PAYABLE * CU_PRICE / prices["CU_BLISTER"], 3),
-        "RD_CONC": round(RD_CU_GRADE * CU_PAYABLE * CU_PRICE / prices["RD_CONC"], 3),
-    }
-
-
-def copper_value_shares() -> dict[str, float]:
-    """d(FOB price)/FOB price per relative change of the copper price, for the products priced off
-    copper: cathode (copper less freight), blister (payable copper; gold is the other half of its
-    value) and Reko Diq concentrate (payable copper; TC, RC and gold do not move with copper)."""
-    return _copper_shares(_build()[0]["Markets"])
-
-
 def _scenarios(b: _Book) -> None:
     pakistan_scenarios = _sibling("pakistan_scenarios")
-    shares = _copper_shares(b.tables["Markets"])
     delayed = period_average(lambda y: _rd_schedule(y - 2))
-    for rec in pakistan_scenarios.scenario_rows(copper_shares=shares, tcrc_scales=tcrc_scales(), rd_delayed=delayed):
+    for rec in pakistan_scenarios.scenario_rows(rd_delayed=delayed):
         b.row("Scenarios", rec)
     for rec in pakistan_scenarios.uncertainty_rows():
         b.row("Uncertainties", {k: v for k, v in rec.items() if v is not None})
@@ -1760,13 +1716,13 @@ def _risk(b: _Book) -> None:
 def _build() -> tuple[Records, list[dict[str, Any]]]:
     b = _Book()
     _settings(b)
-    prices = _prices(b)
-    _commodities(b, prices)
+    values = _sibling("pakistan_markets").build(b, SimpleNamespace(**globals()))
+    _commodities(b, values)
     _nodes(b)
     _corridors(b)
     _mines(b)
     _refineries(b)
-    _ports_markets(b, prices)
+    _ports(b)
     _upgrades(b)
     _risk(b)
     _scenarios(b)

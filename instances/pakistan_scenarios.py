@@ -5,12 +5,10 @@ Uncertainties sheets; see `supplyopt.inputs.scenarios` for the format).
 
 - REFINERY_PORT_QASIM / _GWADAR / _PASNI / _NOKKUNDI: the FWO-USSM refinery is built at that
   candidate site: the other three get max_modules 0, and at least one module's cathode
-  (13,000 t/yr) must be sold from 2031 at the site's port (Gwadar for Pasni), so the site opens
-  even where the base plan would not refine; NO_REFINERY: no site at all (concentrate exported);
-- COPPER_HIGH / COPPER_LOW: copper 25 % above / below the 2025 average, passed on to cathode,
-  blister and Reko Diq concentrate by copper's share of each FOB price (`COPPER_FACTORS`: cathode
-  1.0; blister 0.51, its 92 g/t gold is the other half; concentrate 0.74 after TC/RC and gold):
-  factors 1.25 / 1.13 / 1.18 and 0.75 / 0.87 / 0.82;
+  (13,000 t/yr) must be sold in China from 2031, so the site opens even where the base plan would
+  not refine; NO_REFINERY: no site at all (concentrate exported);
+- COPPER_HIGH / COPPER_LOW: the copper price (MetalPrices CU) 25 % above / below the 2025 average;
+  concentrate, blister and cathode prices follow through their metal contents and smelter terms;
 - N40_CLOSED_2029_30: the N-40 (R-02a..R-02d, Taftan-Nokkundi-Dalbandin-Nushki-Quetta) closed in
   the first two production years, 2029 and 2030;
 - BOLAN_RAIL_QUARTER_2030: ML-3 through the Bolan pass (L-03a) closed for a quarter of 2030;
@@ -23,20 +21,21 @@ Uncertainties sheets; see `supplyopt.inputs.scenarios` for the format).
   (flows per case, expected NPV); TWO_STAGE_CVAR: the same with cvar_weight 0.5 at α 0.9;
 - RISK_BUDGET: an exposure budget in every period, `RISK_BUDGET_SHARE` of the base plan's peak
   yearly exposure (the planners' "cut the risk" case; `supplyopt frontier` sweeps such budgets);
-- CONC_LEVY_5 / _10 / _15: an export levy of 5, 10 or 15 % on raw exports (concentrates and ore),
-  as a price scale 1 − levy (today's schema has no levy table);
-- TCRC_2025 / TCRC_2026 / TCRC_SPOT: Reko Diq concentrate priced under the 2025 benchmark
-  (21.25 USD/t, 2.125 c/lb), the 2026 benchmark (zero) and the record-low spot index (−5 USD/t),
-  as price scales computed by instances/pakistan.py `tcrc_scales()` (base: the 2024 benchmark);
-- RD_DELAY_2Y: Reko Diq's whole schedule two years later (first full year 2031, Phase 2 2036),
-  the Port Qasim take-or-pay starting with it;
-- GWADAR_SUSPENDED: Gwadar port shut for the whole horizon (no sales there, no bulk terminal);
+- CONC_LEVY_5 / _10 / _15: an export levy of 5, 10 or 15 % on raw exports (ExportDuties: the
+  levy on every concentrate and ore, and on Reko Diq concentrate on top of its 0.5 % surcharge);
+- TCRC_2025 / TCRC_2026 / TCRC_SPOT: Reko Diq concentrate sold under the 2025 benchmark
+  (21.25 USD/t, 2.125 c/lb), the 2026 benchmark (zero) and the record-low spot index (−5 USD/t,
+  RC −0.5 c/lb): SmelterTerms TC and PayableMetals Cu RC (base: the 2024 benchmark);
+- RD_DELAY_2Y: Reko Diq's whole schedule two years later (first full year 2031, Phase 2 2036);
+- TERMINAL_VALUE: the plan valued with a perpetuity of its last period's margin after 2050;
+- GWADAR_SUSPENDED: Gwadar port shut for the whole horizon (no sales or sailings, no terminal);
 - NO_R11: the speculative Nokkundi-Mashkhel-Panjgur road is never built;
 - RAW_EXPORT_BAN_2031: no concentrate or ore exported from 2031-35 on (the Senate committee's bill,
   Feb 2024, without its G2G/SIFC exemption).
 
-`uncertainty_rows()` declares the Monte-Carlo parameters: copper, blister, gold and concentrate
-prices, refinery capex, and an N-40 disruption draw. Factors are assumptions (flag A), not forecasts.
+`uncertainty_rows()` declares the Monte-Carlo (and breakeven) parameters: copper and gold prices,
+the concentrate TC/RC level, the concentrate export levy, refinery capex, and an N-40 disruption
+draw. Ranges are assumptions (flag A), not forecasts.
 """
 
 from __future__ import annotations
@@ -44,17 +43,12 @@ from __future__ import annotations
 from typing import Any
 
 SITES = ("REF_PORT_QASIM", "REF_GWADAR", "REF_PASNI", "REF_NOKKUNDI")
-# The port where each site's cathode is sold when the refinery is forced there (A): the site's own
-# port; Pasni's cathode goes to Gwadar by the coastal road (Pasni port has no berth without its upgrade).
-SITE_PORT = {"REF_PORT_QASIM": "PORT_QASIM", "REF_GWADAR": "GWADAR", "REF_PASNI": "GWADAR", "REF_NOKKUNDI": "PORT_QASIM"}
+# Where a forced refinery's committed cathode is sold: China, the nearest copper market.
+MOU_BUYER = "BUY_CHINA"
 # One 50 kt/yr module of Reko Diq concentrate at 26.7 % Cu and 97.5 % recovery: 13,000 t/yr cathode.
 MOU_CATHODE_T = 13_000.0
 MOU_PERIODS = ("2031-35", "2036-40", "2041-45", "2046-50")  # every candidate (Pasni too) can run by then
 N40 = ("R-02a", "R-02b", "R-02c", "R-02d")
-# Change of each product's FOB price per relative change of the copper price (instances/pakistan.py
-# copper_value_shares(), C): cathode ≈ 1; Saindak blister 0.51 (92 g/t gold is half its value);
-# Reko Diq concentrate 0.74 (payable copper over the FOB price after TC/RC and gold).
-COPPER_FACTORS = {"CU_CATHODE": 1.004, "CU_BLISTER": 0.508, "RD_CONC": 0.735}
 COPPER_SWING = 0.25
 # RISK_BUDGET: exposure (Σ risk score × t/yr) ≤ RISK_BUDGET_SHARE × the base plan's peak yearly
 # exposure (results/base.xlsx RiskExposure, 2036-40), in every period.
@@ -79,31 +73,23 @@ LEVIES = (0.05, 0.10, 0.15)
 BAN_PERIODS = ("2031-35", "2036-40", "2041-45", "2046-50")
 
 
-def scenario_rows(
-    copper_shares: dict[str, float] | None = None,
-    tcrc_scales: dict[str, float] | None = None,
-    rd_delayed: dict[str, float] | None = None,
-) -> list[dict[str, Any]]:
-    """Rows of the Scenarios sheet; `copper_shares` overrides COPPER_FACTORS (instances/pakistan.py
-    passes the shares computed from its prices). instances/pakistan.py also passes `tcrc_scales`
-    ({terms: concentrate price scale}) and `rd_delayed` ({period: Reko Diq t/yr two years late})
-    for the economics scenarios."""
-    shares = COPPER_FACTORS if copper_shares is None else copper_shares
+def scenario_rows(rd_delayed: dict[str, float] | None = None) -> list[dict[str, Any]]:
+    """Rows of the Scenarios sheet; instances/pakistan.py passes `rd_delayed` ({period: Reko Diq
+    t/yr two years late}) for RD_DELAY_2Y."""
     rows: list[dict[str, Any]] = []
     for site in SITES:
         name = "REFINERY_" + site.removeprefix("REF_")
         place = site.removeprefix("REF_").replace("_", " ").title()
         text = (
             f"MoU refinery built at {place}: the other candidate sites excluded, and at least one module's cathode "
-            f"({MOU_CATHODE_T:,.0f} t/yr) sold at {SITE_PORT[site]} from 2031"
+            f"({MOU_CATHODE_T:,.0f} t/yr) sold in China from 2031"
         )
         rows += [_row(name, text, "Refineries", other, "max_modules", "set", 0) for other in SITES if other != site]
-        rows += [_row(name, text, "Markets", f"{SITE_PORT[site]} | CU_CATHODE | {p}", "min_t_per_yr", "set", MOU_CATHODE_T) for p in MOU_PERIODS]
+        rows += [_row(name, text, "Markets", f"{MOU_BUYER} | CU_CATHODE | {p}", "min_t_per_yr", "set", MOU_CATHODE_T) for p in MOU_PERIODS]
     rows.append(_row("NO_REFINERY", "No refinery in Pakistan: concentrate and blister exported as they are", "Refineries", "*", "max_modules", "set", 0))
     for name, sign in (("COPPER_HIGH", +1), ("COPPER_LOW", -1)):
-        text = f"Copper price {'+' if sign > 0 else '−'}{COPPER_SWING:.0%} on cathode, blister and Reko Diq concentrate"
-        for commodity, share in shares.items():
-            rows.append(_row(name, text, "Markets", f"* | {commodity} | *", "price_usd_per_t", "scale", round(1 + sign * COPPER_SWING * share, 4)))
+        text = f"Copper price {'+' if sign > 0 else '−'}{COPPER_SWING:.0%} (cathode, blister and concentrate follow through their copper)"
+        rows.append(_row(name, text, "MetalPrices", "* | CU | *", "price", "scale", round(1 + sign * COPPER_SWING, 4)))
     for corridor in N40:
         for period in ("2029", "2030"):
             rows.append(
@@ -145,32 +131,40 @@ def scenario_rows(
     budget = risk_budget()
     text = f"Exposure budget {budget:,.0f} score·t/yr in every period ({RISK_BUDGET_SHARE:.0%} of the base plan's peak)"
     rows.append(_row("RISK_BUDGET", text, "RiskLimits", "", "exposure_budget", "set", budget))
-    rows += economics_rows(tcrc_scales or {}, rd_delayed or {})
+    rows += economics_rows(rd_delayed or {})
     return rows
 
 
-def economics_rows(tcrc_scales: dict[str, float], rd_delayed: dict[str, float]) -> list[dict[str, Any]]:
-    """The levy, TC/RC, Reko Diq delay, Gwadar, R-11 and export-ban scenarios (see the module docstring)."""
+# TC (USD/dmt) and Cu RC (USD/lb) of the sourced benchmarks and the spot index (RC at TC/10, C).
+TCRC_TERMS = {"2025": (21.25, 0.02125), "2026": (0.0, 0.0), "SPOT": (-5.0, -0.005)}
+RD_EPZ_SURCHARGE = 0.005  # Reko Diq's own export surcharge (instances/pakistan_markets.py)
+
+
+def economics_rows(rd_delayed: dict[str, float]) -> list[dict[str, Any]]:
+    """The levy, TC/RC, Reko Diq delay, terminal value, Gwadar, R-11 and export-ban scenarios."""
     rows: list[dict[str, Any]] = []
     for levy in LEVIES:
         name = f"CONC_LEVY_{levy * 100:.0f}"
-        text = f"Export levy of {levy:.0%} on concentrates and ore (FOB price × {1 - levy:g})"
-        rows += [_row(name, text, "Markets", f"* | {c} | *", "price_usd_per_t", "scale", round(1 - levy, 4)) for c in RAW]
-    labels = {"2025": "2025 benchmark 21.25 USD/t, 2.125 c/lb", "2026": "2026 benchmark 0 USD/t, 0 c/lb", "SPOT": "spot index record low −5 USD/t"}
+        text = f"Export levy of {levy:.0%} on concentrates and ore (Reko Diq concentrate: {levy + RD_EPZ_SURCHARGE:.1%} with its surcharge)"
+        rows.append(_row(name, text, "ExportDuties", "RD_CONC |  | ", "rate_share", "set", round(levy + RD_EPZ_SURCHARGE, 4)))
+        rows += [_row(name, text, "ExportDuties", f" | {kind} | ", "rate_share", "set", levy) for kind in ("concentrate", "ore")]
+    labels = {"2025": "2025 benchmark 21.25 USD/t, 2.125 c/lb", "2026": "2026 benchmark 0 USD/t, 0 c/lb", "SPOT": "spot index record low −5 USD/t, −0.5 c/lb"}
     for terms, label in labels.items():
-        if terms in tcrc_scales:
-            text = f"Reko Diq concentrate under the {label} (price × {tcrc_scales[terms]:g})"
-            rows.append(_row(f"TCRC_{terms}", text, "Markets", "* | RD_CONC | *", "price_usd_per_t", "scale", tcrc_scales[terms]))
+        tc, rc = TCRC_TERMS[terms]
+        text = f"Reko Diq concentrate sold under the {label}"
+        rows.append(_row(f"TCRC_{terms}", text, "SmelterTerms", "* | RD_CONC | *", "tc_usd_per_dmt", "set", tc))
+        rows.append(_row(f"TCRC_{terms}", text, "PayableMetals", "* | RD_CONC | CU | *", "rc", "set", rc))
     if rd_delayed:
-        text = "Reko Diq two years late: first full year 2031, Phase 2 from 2036; the Port Qasim take-or-pay starts with it"
+        text = "Reko Diq two years late: first full year 2031, Phase 2 from 2036"
         rows += [_row("RD_DELAY_2Y", text, "Mines", f"REKO_DIQ | RD_CONC | {p}", "max_t_per_yr", "set", v) for p, v in rd_delayed.items()]
-        rows += [_row("RD_DELAY_2Y", text, "Markets", f"PORT_QASIM | RD_CONC | {p}", "min_t_per_yr", "set", 0) for p, v in rd_delayed.items() if v == 0]
-    text = "Gwadar port suspended for the whole horizon: no sales there and no bulk terminal"
+    text = "Value after 2050: a perpetuity of the last period's operating margin at the 10 % discount rate"
+    rows.append(_row("TERMINAL_VALUE", text, "Settings", "terminal_value_method", "value", "set", "perpetuity"))
+    text = "Gwadar port suspended for the whole horizon: no sales or sailings there and no bulk terminal"
     rows.append(_row("GWADAR_SUSPENDED", text, "Ports", "GWADAR", "capacity_t_per_yr", "set", 0))
     rows.append(_row("GWADAR_SUSPENDED", text, "Upgrades", "U-GWADAR-BULK", "added_capacity_t_per_yr", "set", 0))
     text = "The speculative R-11 Nokkundi-Mashkhel-Panjgur road is never built"
     rows.append(_row("NO_R11", text, "Upgrades", "U-R11", "added_capacity_t_per_yr", "set", 0))
-    text = "Raw-export ban from 2031-35: no concentrate or ore sold at any port (no G2G/SIFC exemption)"
+    text = "Raw-export ban from 2031-35: no concentrate or ore sold abroad (no G2G/SIFC exemption)"
     for c in RAW:
         for p in BAN_PERIODS:
             rows.append(_row("RAW_EXPORT_BAN_2031", text, "Markets", f"* | {c} | {p}", "min_t_per_yr", "set", 0))
@@ -188,10 +182,10 @@ def scenario_sources() -> list[tuple[str, str]]:
     return [
         (
             "REFINERY_*",
-            f"site forced: the other sites excluded and one module's cathode ({MOU_CATHODE_T:,.0f} t/yr) committed at {', '.join(sorted(set(SITE_PORT.values())))} from 2031 (A)",
+            f"site forced: the other sites excluded and one module's cathode ({MOU_CATHODE_T:,.0f} t/yr) committed to {MOU_BUYER} from 2031 (A)",
         ),
         ("NO_REFINERY", "every site's max_modules 0"),
-        ("COPPER_HIGH, COPPER_LOW", f"±{COPPER_SWING:.0%} copper scaled by copper's share of each product's value {COPPER_FACTORS} (A)"),
+        ("COPPER_HIGH, COPPER_LOW", f"±{COPPER_SWING:.0%} on the copper price; products follow through MetalContents (A)"),
         ("N40_CLOSED_2029_30", "facts 6b: 3 N-40 incidents 2023-25; a two-year closure is a stress case, not a forecast"),
         ("BOLAN_RAIL_QUARTER_2030", "facts 6b: 4 L-03 incidents; closed a quarter of 2030 = capacity factor 0.75 for that year"),
         ("GWADAR_EXPANSION", "facts Sheet 2: Gwadar master plan (U); terminal size and handling A"),
@@ -210,24 +204,24 @@ def economics_scenario_sources() -> list[tuple[str, str, str]]:
         (
             "CONC_LEVY_5, CONC_LEVY_10, CONC_LEVY_15",
             "A",
-            "levy rates 5-15 % are the issue's range, not announced rates (none found); a levy on FOB value is a price scale 1 − levy",
+            "levy rates 5-15 % are the issue's range, not announced rates (none found); ExportDuties rows on concentrate and ore",
         ),
         (
             "TCRC_2025",
-            "C",
-            "concentrate_price(21.25, 0.02125) / concentrate_price(80, 0.08): mining.com/Reuters, 'Antofagasta, Jiangxi agree major drop in 2025 copper TC/RCs' "
+            "S",
+            "TC 21.25 USD/dmt, RC 2.125 c/lb: mining.com/Reuters, 'Antofagasta, Jiangxi agree major drop in 2025 copper TC/RCs' "
             "(https://mining.com/web/antofagasta-agrees-copper-treatment-charge-with-jiangxi-copper-sources)",
         ),
         (
             "TCRC_2026",
-            "C",
-            "concentrate_price(0, 0) / base: Reuters via Invest Intellect, 'Antofagasta agrees zero copper processing charges for 2026 with Chinese smelter', "
+            "S",
+            "TC 0, RC 0: Reuters via Invest Intellect, 'Antofagasta agrees zero copper processing charges for 2026 with Chinese smelter', "
             "19 Dec 2025 (https://investintellect.co.uk/precious-metal/antofagasta-agrees-zero-copper-processing-charges-for-2026-with-chinese-smelter)",
         ),
         (
             "TCRC_SPOT",
             "C",
-            "concentrate_price(−5, −0.005) / base: Fastmarkets, 'Copper concentrate TCs to remain low; benchmark expected to fall sharply': weekly TC index "
+            "TC −5 USD/dmt: Fastmarkets, 'Copper concentrate TCs to remain low; benchmark expected to fall sharply': weekly TC index "
             "record low $(5.00) on 21 Jun 2024 (https://www.fastmarkets.com/insights/copper-concentrate-tcs-to-remain-low-benchmark-expected-to-fall-sharply/); "
             "RC at the TC/10 convention; spot negative since Dec 2024 (Reuters via TradingKey, 21 May 2025), later levels not found",
         ),
@@ -265,33 +259,30 @@ def uncertainty_rows() -> list[dict[str, Any]]:
         }
 
     rows = [
+        row("CU_PRICE", "Copper price factor (MetalPrices CU)", "MetalPrices", "* | CU | *", "price", "scale", "triangular", low=0.75, mode=1.0, high=1.3),
+        row("AU_PRICE", "Gold price factor (MetalPrices AU)", "MetalPrices", "* | AU | *", "price", "scale", "normal", mode=1.0, sd=0.12, low=0.7, high=1.4),
         row(
-            "CU_PRICE", "Copper price factor (cathode)", "Markets", "* | CU_CATHODE | *", "price_usd_per_t", "scale", "triangular", low=0.75, mode=1.0, high=1.3
-        ),
-        row(
-            "BLISTER_PRICE",
-            "Saindak blister price factor: the copper swing × copper's 51 % share of its value, drawn apart from CU_PRICE "
-            "(one draw applies alike to every row of a parameter, so blister cannot follow copper at half the swing)",
-            "Markets",
-            "* | CU_BLISTER | *",
-            "price_usd_per_t",
-            "scale",
-            "triangular",
-            low=round(1 - 0.25 * COPPER_FACTORS["CU_BLISTER"], 3),
-            mode=1.0,
-            high=round(1 + 0.3 * COPPER_FACTORS["CU_BLISTER"], 3),
-        ),
-        row("AU_PRICE", "Gold price factor (doré)", "Markets", "* | GOLD_DORE | *", "price_usd_per_t", "scale", "normal", mode=1.0, sd=0.12, low=0.7, high=1.4),
-        row(
-            "CONC_PRICE",
-            "Reko Diq concentrate price factor (terms and metal prices)",
-            "Markets",
+            "TCRC_LEVEL",
+            "Reko Diq concentrate TC/RC as a share of the 2024 benchmark (0 = the 2026 zero terms, 1 = 80 USD/dmt and 8 c/lb)",
+            "SmelterTerms",
             "* | RD_CONC | *",
-            "price_usd_per_t",
+            "tc_usd_per_dmt",
             "scale",
             "uniform",
-            low=0.85,
-            high=1.15,
+            low=0.0,
+            high=1.5,
+        ),
+        row("TCRC_LEVEL", "", "PayableMetals", "* | RD_CONC | CU | *", "rc", "scale"),
+        row(
+            "CONC_LEVY",
+            "Export duty on Reko Diq concentrate, its 0.5 % surcharge included (share of the sale price)",
+            "ExportDuties",
+            "RD_CONC |  | ",
+            "rate_share",
+            "set",
+            "uniform",
+            low=0.005,
+            high=0.205,
         ),
         row("REFINERY_CAPEX", "Refinery capex overrun factor", "Refineries", "*", "open_capex_usd", "scale", "triangular", low=0.9, mode=1.0, high=1.6),
         row("REFINERY_CAPEX", "", "Refineries", "*", "module_capex_usd", "scale"),

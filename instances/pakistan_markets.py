@@ -1,0 +1,442 @@
+"""World markets, smelter terms, sea legs and fiscal terms of the Pakistan instance (issue 13).
+
+Every product leaves Pakistan by sea and is sold CIF to an overseas buyer (Buyers: China, the EU at
+Rotterdam, the US), except gold doré, which is flown out and sold at the port (its freight is
+negligible against 110 M USD/t). Prices are made from metal prices and smelter terms where the
+product carries metal (MetalContents, MetalPrices, SmelterTerms, PayableMetals); the rest have
+an explicit CIF price. Sea corridors S-<port>-<buyer> carry freight per tonne by vessel class
+(SeaFreight); PortLimits keep a class out of a port it cannot enter (Gwadar: 50k DWT).
+Royalties and the export-processing surcharge are costs of the plan and the state's take.
+
+`build(b, pk)` adds the rows and their Sources rows to the book `b` of instances/pakistan.py
+(`pk` is that module, for its prices, grades and periods) and returns the CIF-equivalent value
+per tonne of each commodity, for Commodities.cargo_value_usd_per_t.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+BUYERS = {
+    # node: (name, country)
+    "BUY_CHINA": ("Buyers in China (smelters and traders, CIF main ports)", "China"),
+    "BUY_EU": ("Buyers in the EU (CIF Rotterdam)", "EU"),
+    "BUY_USA": ("Buyers in the US (CIF US Gulf)", "USA"),
+}
+PORTS = ("PORT_QASIM", "KARACHI_PORT", "GWADAR", "PASNI")
+
+# Approximate sea distances from Karachi (km), for the Corridors sheet only: freight is per tonne
+# (SeaFreight), the sea mode costs nothing per tonne-km. Gwadar and Pasni are ~500 km west.
+SEA_KM = {"BUY_CHINA": 9_000.0, "BUY_EU": 11_800.0, "BUY_USA": 17_500.0}
+
+# Vessel classes: (DWT, laden draft m).
+VESSELS = {"HANDYSIZE": (35_000.0, 10.0), "SUPRAMAX": (58_000.0, 12.2)}
+HANDY_CHINA_USD_T = 40.0  # concentrate, Peru → Far East spot, Jun 2024 (Maritime Compass)
+# Supramax / Handysize cost per tonne: Baltic time-charter averages per DWT-day, S11TC 16,068 USD/day
+# on 63,500 DWT against HS7TC 12,223 USD/day on 38,200 DWT (Dynamarine).
+SUPRA_RATIO = round((16_068 / 63_500) / (12_223 / 38_200), 3)  # 0.791
+PORT_LIMITS = {
+    # port: (max DWT, max draft m, flag, source)
+    "GWADAR": (50_000.0, 12.5, "S", "Pakistan Economic Net, story 5300 (https://pakistaneconomicnet.com/story/5300/); Dawn news/387487"),
+    "PORT_QASIM": (
+        65_000.0,
+        13.0,
+        "S",
+        "APP, 'PM to inaugurate first coal, cement terminal at Port Qasim on Oct 14' (2017): PIBT 'dredged to 13.0 meters deep and was capable of "
+        "handling ships of up to 65,000 tons' (http://www.app.com.pk/pm-to-inaugurate-first-coal-cement-terminal-at-port-qasim-on-oct-14/); "
+        "Dawn, 4 May 2017: first vessel 61,219 DWT at 12.5 m draft (https://www.dawn.com/news/1330888/dirty-cargo-terminal-handles-first-vessel)",
+    ),
+    "KARACHI_PORT": (
+        75_000.0,
+        12.2,
+        "S",
+        "KPT, 'Port statistics': 'a 12.2 meter-deep approach channel', vessels up to 75,000 DWT (https://kpt.gov.pk/pages/21/port-statistics)",
+    ),
+    "PASNI": (50_000.0, 12.5, "A", "proposed port: taken as Gwadar's berths"),
+}
+
+ZN_PRICE = round((2_837 + 2_636) / 2)  # LME high-grade zinc, Q1 and Q2 2025 averages (FocusEconomics): 2,737 USD/t
+PB_PRICE = 1_856.0  # LME lead cash official price, a day in 2025 (Business Recorder)
+CHROMITE_CIF = round(377 / 1.13)  # S. Africa 42 % chrome concentrate to China, 377 USD/t incl. 13 % VAT (SteelOrbis wk 42 2025)
+DORE_MARKET_PORTS = ("PORT_QASIM", "KARACHI_PORT", "GWADAR")
+SB_BY_BUYER = {  # USD/t antimony (trioxide / regulus)
+    "BUY_USA": (
+        58_339.0,
+        "ChemAnalyst, Antimony Trioxide price index, US average, quarter ending Dec 2025 (https://www.chemanalyst.com/Pricing-data/antimony-trioxide-1691)",
+    ),
+    "BUY_CHINA": (
+        19_406.0,
+        "ChemAnalyst, Antimony Trioxide price index, China (Shanghai) average, quarter ending Dec 2025 (https://www.chemanalyst.com/Pricing-data/antimony-trioxide-1691)",
+    ),
+    "BUY_EU": (
+        57_500.0,
+        "Argus, 'EU antimony softens slightly on improved availability', 24 Jun 2025: regulus II and trioxide 57,000-58,000 USD/t cif Rotterdam "
+        "(https://www.argusmedia.com/en/news-and-insights/latest-market-news/2702731-eu-antimony-softens-slightly-on-improved-availability)",
+    ),
+}
+RD_ROYALTY = 0.05  # to the Government of Balochistan
+RD_NSR = 0.01  # net smelter return royalty to the Government of Pakistan
+RD_EPZ_SURCHARGE = 0.005  # export processing zone surcharge on export value
+BR_NA = "https://www.brecorder.com/news/40363029/minister-informs-na-reko-diq-project-to-generate-over-75bn-in-free-cash-flows"
+
+
+def _sea(b, pk) -> dict[tuple[str, str], float]:
+    """Buyers, the sea mode, sea corridors, vessel classes, freight and port limits; returns the
+    cheapest freight (USD/t) per (port, buyer) a fitting class offers."""
+    for node, (name, country) in BUYERS.items():
+        b.row("Nodes", {"node": node, "name": name, "kind": "market", "region": country})
+        b.row("Buyers", {"node": node, "country": country})
+    b.src(
+        "Buyers",
+        "BUY_CHINA, BUY_EU, BUY_USA",
+        "node",
+        "3 buyers",
+        "C",
+        "the markets of the sourced prices: ChemAnalyst (US, China) and Argus (Rotterdam) antimony; LME copper and gold CIF anywhere",
+        "no coordinates: the map stays on Pakistan",
+    )
+    b.row("Modes", {"mode": "sea", "cost_usd_per_tkm": 0.0, "handling_usd_per_t": 0.0})
+    b.src("Modes", "sea", "cost_usd_per_tkm", 0.0, "C", "SeaFreight rows carry the whole ocean freight per tonne", "so a sea corridor's distance costs nothing")
+    freight = {"BUY_CHINA": HANDY_CHINA_USD_T}
+    for buyer in ("BUY_EU", "BUY_USA"):
+        freight[buyer] = round(HANDY_CHINA_USD_T * SEA_KM[buyer] / SEA_KM["BUY_CHINA"], 1)
+    for vessel, (dwt, draft) in VESSELS.items():
+        b.row("VesselClasses", {"vessel_class": vessel, "dwt_t": dwt, "draft_m": draft})
+    b.src(
+        "VesselClasses",
+        "HANDYSIZE",
+        "dwt_t, draft_m",
+        "35,000 t, 10 m",
+        "S",
+        "Bulk Carrier Guide, 'Various bulk carrier sizes': Handysize 24,000-35,000 DWT, 10 m draft (https://bulkcarrierguide.com/size-range.html); "
+        "Taylor Maritime glossary: typical draught 10 m (https://taylormaritimeinvestments.com/portfolio/glossary/)",
+    )
+    b.src(
+        "VesselClasses",
+        "SUPRAMAX",
+        "dwt_t, draft_m",
+        "58,000 t, 12.2 m",
+        "S",
+        "Wikipedia 'Supramax': modern designs 52,000-58,000 DWT (http://en.wikipedia.org/wiki/Supramax); Taylor Maritime glossary: Supra/Ultramax "
+        "typical draught 12.2 m (https://taylormaritimeinvestments.com/portfolio/glossary/)",
+        "shiprope.com gives 13-14 m fully laden: a deeper draft would also keep Supramax out of Karachi Port",
+    )
+    cheapest: dict[tuple[str, str], float] = {}
+    for port in PORTS:
+        for buyer in BUYERS:
+            code = f"S-{port.split('_')[0][:3]}-{buyer.removeprefix('BUY_')}"
+            km = SEA_KM[buyer] + (500.0 if port in ("GWADAR", "PASNI") and buyer == "BUY_CHINA" else 0.0)
+            b.row(
+                "Corridors",
+                {
+                    "corridor": code,
+                    "name": f"Sea: {port} to {buyer}",
+                    "from_node": port,
+                    "to_node": buyer,
+                    "mode": "sea",
+                    "distance_km": km,
+                    "bidirectional": False,
+                },
+            )
+            rates = []
+            for vessel, (dwt, draft) in VESSELS.items():
+                rate = freight[buyer] * (SUPRA_RATIO if vessel == "SUPRAMAX" else 1.0)
+                b.row("SeaFreight", {"corridor": code, "vessel_class": vessel, "freight_usd_per_t": round(rate, 2)})
+                limit = PORT_LIMITS.get(port)
+                if limit is None or (dwt <= limit[0] and draft <= limit[1]):
+                    rates.append(rate)
+            cheapest[(port, buyer)] = min(rates)
+    b.src(
+        "Corridors",
+        "S-*",
+        "distance_km",
+        "9,000 / 11,800 / 17,500 km from Karachi",
+        "U",
+        "approximate sea-route lengths to Shanghai, Rotterdam (Suez) and Houston (Suez)",
+        "shown only: the sea mode costs 0 per t-km",
+    )
+    b.src(
+        "SeaFreight",
+        "S-*-CHINA",
+        "freight_usd_per_t (HANDYSIZE)",
+        HANDY_CHINA_USD_T,
+        "U",
+        "Maritime Compass, 'Bulk Carrier Freight Rates Surge on South American Routes', 10 Jun 2024: concentrate spot rates to the Far East ~40 USD/t "
+        "from Peru, ~50 from Chile (https://maritimecompass.com/2024/06/10/bulk-carrier-freight-rates-surge-on-south-american-routes/)",
+        "a longer voyage than Pakistan-China, at a 2024 peak: an upper-end figure",
+    )
+    b.src(
+        "SeaFreight",
+        "S-*",
+        "freight_usd_per_t (SUPRAMAX)",
+        f"× {SUPRA_RATIO}",
+        "C",
+        "Dynamarine, Baltic time-charter averages: Supramax S11TC 16,068 USD/day on 63,500 DWT, Handysize HS7TC 12,223 USD/day on 38,200 DWT "
+        "(http://www.dynamarinegroup.com/article_timecharter-average_1430.html)",
+        "hire per DWT-day ratio; bunkers and port costs per tonne taken to scale alike",
+    )
+    b.src(
+        "SeaFreight",
+        "S-*-EU, S-*-USA",
+        "freight_usd_per_t",
+        f"{freight['BUY_EU']} / {freight['BUY_USA']}",
+        "U",
+        "the China rate × sea distance ratio",
+        "proportional to distance: an approximation",
+    )
+    for port, (dwt, draft, flag, source) in PORT_LIMITS.items():
+        b.row("PortLimits", {"port": port, "max_dwt_t": dwt, "max_draft_m": draft})
+        b.src("PortLimits", port, "max_dwt_t, max_draft_m", f"{dwt:,.0f} t, {draft} m", flag, source)
+    return cheapest
+
+
+def _metals(b, pk) -> None:
+    """MetalContents, MetalPrices, SmelterTerms and PayableMetals."""
+    contents = (
+        ("RD_CONC", "CU", round(pk.RD_CU_GRADE * 100, 4), "%"),
+        ("RD_CONC", "AU", round(pk.RD_AU_GPT, 3), "g/t"),
+        ("CU_BLISTER", "CU", pk.BLISTER_CU * 100, "%"),
+        ("CU_BLISTER", "AU", round(pk.SAINDAK_AU_GPT, 2), "g/t"),
+        ("CU_CATHODE", "CU", 100.0, "%"),
+        ("GOLD_DORE", "AU", 1e6, "g/t"),
+        ("SB_CONC", "SB", pk.SB_CONC_GRADE * 100, "%"),
+        ("SB_METAL", "SB", 100.0, "%"),
+    )
+    for commodity, metal, grade, unit in contents:
+        b.row("MetalContents", {"commodity": commodity, "metal": metal, "grade": grade, "grade_unit": unit})
+    b.src(
+        "MetalContents",
+        "RD_CONC",
+        "grade (CU, AU)",
+        f"{pk.RD_CU_GRADE:.2%} Cu, {pk.RD_AU_GPT:.2f} g/t Au",
+        "C",
+        "Mines rows: Phase 1 metal over concentrate tonnes (Barrick FS, Business Recorder)",
+    )
+    b.src(
+        "MetalContents",
+        "CU_BLISTER",
+        "grade (CU, AU)",
+        f"98.5 % Cu, {pk.SAINDAK_AU_GPT:.1f} g/t Au",
+        "C",
+        "facts M2: Saindak design 1.46 t Au per 15,800 t blister; blister 98.5 % Cu (typical blister 98-99.5 %)",
+        "silver left out: no sourced Saindak silver grade",
+    )
+    b.src("MetalContents", "SB_CONC", "grade (SB)", "50 %", "A", "typical stibnite concentrate grade; no assay of Pakistani concentrate found")
+    b.src("MetalContents", "CU_CATHODE, GOLD_DORE, SB_METAL", "grade", "100 % metal", "C", "refined metal (doré in tonnes of contained gold)")
+
+    b.row("MetalPrices", {"metal": "CU", "price": float(pk.CU_PRICE), "price_unit": "USD/t"})
+    b.row("MetalPrices", {"metal": "AU", "price": pk.AU_PRICE_OZ, "price_unit": "USD/oz"})
+    for buyer, (price, _source) in SB_BY_BUYER.items():
+        b.row("MetalPrices", {"node": buyer, "metal": "SB", "price": price, "price_unit": "USD/t"})
+    b.src(
+        "MetalPrices",
+        "CU",
+        "price",
+        pk.CU_PRICE,
+        "C",
+        "facts Sheet 5: 2025 quarterly LME averages 9,336/9,508/9,814/11,138 USD/t",
+        "mean of the four quarters; CIF, every buyer",
+    )
+    b.src(
+        "MetalPrices",
+        "AU",
+        "price",
+        pk.AU_PRICE_OZ,
+        "S",
+        "BullionVault, 'Record Gold Price Ends 2025 Up 65%', 31 Dec 2025: 2025 annual average 3,435 USD/oz "
+        "(https://www.bullionvault.com/gold-news/gold-price-news/gold-silver-2025-record-price-123120251)",
+        "annual average held flat; year-end ~4,310",
+    )
+    for buyer, (price, source) in SB_BY_BUYER.items():
+        b.src("MetalPrices", f"{buyer} | SB", "price", price, "S", source, "China's domestic price is a third of the US and EU prices")
+
+    b.row("SmelterTerms", {"commodity": "RD_CONC", "tc_usd_per_dmt": pk.CU_TC})
+    b.row("PayableMetals", {"commodity": "RD_CONC", "metal": "CU", "payable_share": pk.CU_PAYABLE, "rc": pk.CU_RC, "rc_unit": "USD/lb"})
+    b.row("PayableMetals", {"commodity": "RD_CONC", "metal": "AU", "payable_share": pk.AU_PAYABLE_CONC, "rc": pk.AU_RC_OZ, "rc_unit": "USD/oz"})
+    b.src(
+        "SmelterTerms",
+        "RD_CONC",
+        "tc_usd_per_dmt; PayableMetals CU rc",
+        f"TC {pk.CU_TC:g} USD/dmt, RC {pk.CU_RC * 100:g} c/lb",
+        "S",
+        "Reuters via Nasdaq, 'Freeport agrees with Jiangxi Copper to 2024 copper concentrate treatment charges at $80/T', 1 Dec 2023 "
+        "(https://www.nasdaq.com/articles/freeport-agrees-with-jiangxi-copper-to-2024-copper-concentrate-treatment-charges-at-$80-t)",
+        "2024 benchmark held as the long-run level; 2025 (21.25/2.125), 2026 (0/0) and spot (−5) are the TCRC_* scenarios; tonnes are dry (moisture 0)",
+    )
+    b.src(
+        "PayableMetals",
+        "RD_CONC",
+        "payable_share (CU, AU), rc (AU)",
+        "96.5 % / 97 % / 5 USD/oz",
+        "A",
+        "customary terms for a 25-30 % Cu concentrate with ~12 g/t Au; no Reko Diq offtake contract published",
+        "1 pt of Cu payable ≈ 25 USD/t of concentrate",
+    )
+    b.row("SmelterTerms", {"commodity": "CU_BLISTER", "tc_usd_per_dmt": pk.BLISTER_RC})
+    b.row("PayableMetals", {"commodity": "CU_BLISTER", "metal": "CU", "payable_share": pk.BLISTER_CU_PAYABLE})
+    b.row("PayableMetals", {"commodity": "CU_BLISTER", "metal": "AU", "payable_share": pk.BLISTER_AU_PAYABLE})
+    b.src(
+        "SmelterTerms",
+        "CU_BLISTER",
+        "tc_usd_per_dmt, payables",
+        "150 USD/t; Cu 99 %, Au 95 %",
+        "A",
+        "assumed refining terms for blister (no MCC contract published)",
+    )
+    b.row("SmelterTerms", {"commodity": "GOLD_DORE", "tc_usd_per_dmt": 0.0})
+    b.row("PayableMetals", {"commodity": "GOLD_DORE", "metal": "AU", "payable_share": pk.DORE_PAYABLE})
+    b.src(
+        "PayableMetals",
+        "GOLD_DORE",
+        "payable_share",
+        pk.DORE_PAYABLE,
+        "S",
+        "Kaizen Gold, 'The Gold Refinery Settlement Process': 'Payable percentage — the contractual share of fine content paid for, commonly "
+        "98–99.5% for gold' (https://kaizengold.com/knowledge/gold-refinery-settlement-process/)",
+        "the top of the range: a refinery's refining charge per ounce is not counted (none found for mine doré)",
+    )
+    b.row("SmelterTerms", {"commodity": "SB_CONC", "tc_usd_per_dmt": 0.0})
+    b.row("PayableMetals", {"commodity": "SB_CONC", "metal": "SB", "payable_share": pk.SB_CONC_PAYABLE})
+    b.src("PayableMetals", "SB_CONC", "payable_share", pk.SB_CONC_PAYABLE, "A", "share of the buyer's antimony price paid for Sb in concentrate")
+
+
+def metal_price(pk, commodity: str, buyer: str = "BUY_CHINA", tc: float | None = None, rc: float | None = None) -> float:
+    """The CIF price per tonne the metal tables give `commodity` at `buyer` (model/metal_prices.py's
+    formula, written out for the Sources sheet and the tests)."""
+    au_t = pk.AU_PRICE_OZ * pk.OZ_PER_T
+    if commodity == "RD_CONC":
+        tc = pk.CU_TC if tc is None else tc
+        rc = pk.CU_RC if rc is None else rc
+        cu = pk.RD_CU_GRADE * pk.CU_PAYABLE * (pk.CU_PRICE - rc * pk.LB_PER_T)
+        au = pk.RD_AU_GPT * 1e-6 * pk.AU_PAYABLE_CONC * (au_t - pk.AU_RC_OZ * pk.OZ_PER_T)
+        return cu + au - tc
+    if commodity == "CU_BLISTER":
+        return pk.BLISTER_CU * pk.BLISTER_CU_PAYABLE * pk.CU_PRICE + pk.SAINDAK_AU_GPT * 1e-6 * pk.BLISTER_AU_PAYABLE * au_t - pk.BLISTER_RC
+    if commodity == "CU_CATHODE":
+        return float(pk.CU_PRICE)
+    if commodity == "GOLD_DORE":
+        return au_t * pk.DORE_PAYABLE
+    if commodity == "SB_METAL":
+        return SB_BY_BUYER[buyer][0]
+    if commodity == "SB_CONC":
+        return pk.SB_CONC_GRADE * pk.SB_CONC_PAYABLE * SB_BY_BUYER[buyer][0]
+    raise KeyError(commodity)
+
+
+def _explicit_prices(b, pk) -> dict[str, float]:
+    """CIF China prices of the products without metal tables (Zn/Pb concentrate, chromite, REE)."""
+    zn_t, pb_t = pk._duddar_conc()
+    zn = ZN_PRICE * 0.50 * 0.85 - 150.0
+    pb = PB_PRICE * 0.60 * 0.95 - 150.0
+    znpb = round((zn_t * zn + pb_t * pb) / (zn_t + pb_t), 2)
+    b.src(
+        "Markets",
+        "BUY_CHINA | ZNPB_CONC",
+        "price_usd_per_t",
+        znpb,
+        "C",
+        f"LME zinc {ZN_PRICE:,} USD/t (Q1-Q2 2025 averages 2,837 and 2,636, FocusEconomics https://www.focus-economics.com/commodities/base-metals/zinc/); "
+        f"LME lead cash {PB_PRICE:,.0f} (Business Recorder, 'LME official prices', 2025 https://www.brecorder.com/news/40356787/lme-official-prices)",
+        "50 % Zn concentrate 85 % payable, 60 % Pb concentrate 95 % payable, TC 150 USD/t (A); tonnage-weighted",
+    )
+    b.src(
+        "Markets",
+        "BUY_CHINA | CHROMITE",
+        "price_usd_per_t",
+        CHROMITE_CIF,
+        "C",
+        "SteelOrbis, 'Local Chinese chrome ore and ferrochrome prices - week 42, 2025': S. Africa Cr2O3 42 % concentrate 377 USD/t incl. 13 % VAT "
+        "(https://www.steelorbis.com/steel-prices/steel-prices-market-analyses/scrap-and-raw-materials/local-chinese-chrome-ore-and-ferrochrome-prices-week-42-2025-1415364.htm)",
+        "377 / 1.13; Muslim Bagh chromite taken at the 42 % grade",
+    )
+    ndpr = pk.NDPR_PRICE
+    b.src(
+        "Markets",
+        "BUY_CHINA | NDPR_OXIDE",
+        "price_usd_per_t",
+        ndpr,
+        "C",
+        "facts Sheet 5: 605-608k CNY/t (SMM 31 Dec 2025) at 7 CNY/USD",
+        "placeholder: no REE production in the base",
+    )
+    b.src("Markets", "BUY_CHINA | REE_CONC", "price_usd_per_t", 2_000.0, "A", "placeholder", "no REE production in the base")
+    return {"ZNPB_CONC": znpb, "CHROMITE": float(CHROMITE_CIF), "NDPR_OXIDE": ndpr, "REE_CONC": 2_000.0}
+
+
+def _markets(b, pk, explicit: dict[str, float]) -> None:
+    """Markets rows: every product at every buyer (metal-priced ones with a blank price), doré at the ports."""
+    metal_priced = ("RD_CONC", "CU_BLISTER", "CU_CATHODE", "SB_CONC", "SB_METAL")
+    for buyer in BUYERS:
+        for commodity in metal_priced:
+            b.row("Markets", {"node": buyer, "commodity": commodity})
+    for commodity, price in explicit.items():
+        b.row("Markets", {"node": "BUY_CHINA", "commodity": commodity, "price_usd_per_t": price})
+    for port in DORE_MARKET_PORTS:
+        b.row("Markets", {"node": port, "commodity": "GOLD_DORE"})
+    b.src(
+        "Markets",
+        "every buyer × metal-bearing product; doré at the ports",
+        "price_usd_per_t",
+        "blank: priced from MetalPrices and smelter terms",
+        "C",
+        "the MetalContents, MetalPrices, SmelterTerms and PayableMetals rows",
+        f"e.g. Reko Diq concentrate {metal_price(pk, 'RD_CONC'):,.0f} USD/t CIF China; zinc-lead, chromite and REE products sell in China only; "
+        "no take-or-pay at Port Qasim (the earlier assumed 450 kt/yr minimum is dropped: RDMC's offtake terms are not public)",
+    )
+
+
+def _fiscal(b, pk, cheapest: dict[tuple[str, str], float]) -> None:
+    """Royalties on Reko Diq concentrate and the export-processing surcharge."""
+    fob = round(metal_price(pk, "RD_CONC") - cheapest[("PORT_QASIM", "BUY_CHINA")], 2)
+    b.row("Royalties", {"commodity": "RD_CONC", "mine": "REKO_DIQ", "rate_share": RD_ROYALTY, "value_usd_per_t": fob})
+    b.row("Royalties", {"commodity": "RD_CONC", "rate_share": RD_NSR, "value_usd_per_t": fob})
+    b.src(
+        "Royalties",
+        "RD_CONC | REKO_DIQ",
+        "rate_share",
+        RD_ROYALTY,
+        "S",
+        f"Business Recorder, 'Minister informs NA: Reko Diq project to generate over $75bn in free cash flows', 16 May 2025 ({BR_NA}): 5 % royalty to Balochistan",
+        "royalty base not stated: taken on the FOB value below",
+    )
+    b.src(
+        "Royalties",
+        "RD_CONC",
+        "rate_share",
+        RD_NSR,
+        "S",
+        f"Business Recorder, 16 May 2025 ({BR_NA}): 1 % net smelter return royalty to the federal government",
+        "a blank mine: every producer of RD_CONC",
+    )
+    b.src(
+        "Royalties",
+        "RD_CONC",
+        "value_usd_per_t",
+        fob,
+        "C",
+        "CIF China concentrate price under the base terms less Supramax freight from Port Qasim",
+        "NSR ≈ payable value less TC/RC and freight; a constant: the TCRC and copper scenarios leave it as it is",
+    )
+    b.row("ExportDuties", {"commodity": "RD_CONC", "rate_share": RD_EPZ_SURCHARGE})
+    b.src(
+        "ExportDuties",
+        "RD_CONC",
+        "rate_share",
+        RD_EPZ_SURCHARGE,
+        "S",
+        f"Business Recorder, 16 May 2025 ({BR_NA}): 0.5 % export processing zone surcharge",
+        "charged on the CIF sale price (the model's export value), 1 % above FOB",
+    )
+
+
+def build(b, pk) -> dict[str, float]:
+    """Add the market, sea, metal and fiscal rows; return {commodity: cargo value USD/t (CIF China)}."""
+    cheapest = _sea(b, pk)
+    _metals(b, pk)
+    explicit = _explicit_prices(b, pk)
+    _markets(b, pk, explicit)
+    _fiscal(b, pk, cheapest)
+    values: dict[str, Any] = {c: round(metal_price(pk, c), 2) for c in ("RD_CONC", "CU_BLISTER", "CU_CATHODE", "GOLD_DORE")}
+    values.update({c: round(metal_price(pk, c, "BUY_USA"), 2) for c in ("SB_CONC", "SB_METAL")})
+    values.update(explicit)
+    return values
