@@ -32,8 +32,8 @@ from __future__ import annotations
 
 import copy
 import math
-from types import SimpleNamespace
 from collections import defaultdict
+from types import SimpleNamespace
 
 import pandas as pd
 import pytest
