@@ -99,6 +99,7 @@ RD_AU_GPT = RD_PH1_AU_OZ / OZ_PER_T * 1e6 / RD_PH1_CONC_T  # g/t Au in concentra
 RD_PH2_CONC_T = round(RD_PH2_CU_T / RD_CU_GRADE, -3)  # 1.5 Mt/yr at the Phase 1 grade
 
 # Smelter recoveries (A)
+PKR_PER_USD_2021 = 162.91  # IMF official rate, 2021 period average (IndexMundi)
 # Copper smelting and refining costs: Wood Mackenzie's public summary of its cost survey (Q2 2025).
 SMELT_DCC_C_LB, REFINE_DCC_C_LB = 19.3, 4.7
 WOODMAC = (
@@ -831,16 +832,19 @@ def _upgrades(b: _Book) -> None:
         "capacity gain A; the whole cost is charged to this chain although the road serves all traffic",
     )
     up("U-R10", "corridor", "R-10", 200 * 0.5e6, ROAD_CAP_TPY, "2029")
-    up("U-R11", "corridor", "R-11", 303 * 0.5e6, ROAD_CAP_TPY, "2029")
+    r11_usd_per_km = 7e9 / 103 / PKR_PER_USD_2021  # Nokkundi-Mashkhel: Rs 7 bn for 103 km (2021)
+    up("U-R11", "corridor", "R-11", 303 * r11_usd_per_km, ROAD_CAP_TPY, "2029")
     b.src("Upgrades", "U-R10", "capex_usd", "0.5 M USD/km", "A", "assumption", "paved single-carriageway road in desert; earliest 2029")
     b.src(
         "Upgrades",
         "U-R11",
         "capex_usd",
-        "0.5 M USD/km",
-        "U",
-        "Business Recorder 20 May 2021: Nokkundi-Mashkhel 103 km for Rs 7 bn (two-way road)",
-        "≈ 68 M PKR/km ≈ 0.4 M USD/km at 2021 exchange rates (~160 PKR/USD, not sourced); 0.5 kept for 2025 costs; earliest 2029; capacity 2 Mt/yr (A)",
+        f"{r11_usd_per_km / 1e6:.3f} M USD/km × 303 km",
+        "C",
+        "Business Recorder, 20 May 2021: Nokkundi-Mashkhel 103 km for Rs 7 bn (two-way road) "
+        "(https://www.brecorder.com/news/40093766/pm-khan-to-lay-foundation-of-mashkel-to-naukundi-road-project); "
+        f"IMF official rate 2021 average {PKR_PER_USD_2021} PKR/USD (IndexMundi, http://www.indexmundi.com/facts/pakistan/indicator/PA.NUS.FCRF)",
+        "2021 dollars, not escalated to 2025 (U); the 200 km Mashkhel-Panjgur section (design only) at the same cost per km; earliest 2029; capacity 2 Mt/yr (A)",
     )
     up("U-L07", "corridor", "L-07", 30 * 0.5e6, RAIL_BASE_TPY, "2028")
     b.src("Upgrades", "U-L07", "capex_usd", 15e6, "A", "assumption", "rehabilitating the disused 30 km Saindak spur at 0.5 M USD/km")
@@ -1067,8 +1071,10 @@ def _refineries(b: _Book) -> None:
         "fixed_opex_usd_per_yr, module_opex_usd_per_yr",
         "8 M/yr + 2 M/yr per module (× site factor)",
         "A",
-        "assumption",
-        "~3.5 % of capex at 5 modules",
+        "assumption, checked against Peters & Timmerhaus, 'Plant design and economics for chemical engineers', p. 203: maintenance and repairs "
+        "2-6 % of fixed capital a year for simple processes, ~6 % on average (https://digilib.universitaspertamina.ac.id/ebook/"
+        "Plant%20design%20and%20economics%20for%20chemical%20engineers/files/basic-html/page232.html)",
+        "3.6 % of the 500 M USD at 5 modules: inside that range; labour (~120-350 staff for 50 kt/yr Cu, Copper Alliance) not added separately",
     )
     b.src("Refineries", "all", "max_modules", 6, "A", "assumption", "300 kt/yr input: the first phase (5 modules) plus one expansion")
     b.src(

@@ -45,11 +45,19 @@ def add_port_capacity(m: pyo.ConcreteModel, d: ModelData) -> None:
 
 
 def port_use_table(m, d: ModelData, sol) -> pd.DataFrame:
-    """PortUse: tonnes sold at each port against its capacity, per scenario and period."""
+    """PortUse: tonnes through each port against its capacity, per scenario and period: its sales,
+    and its departures on sea legs (corridors with SeaFreight rows), which share the capacity."""
     totals: dict[tuple, float] = {}
     for (s, n, _c, p), v in sol.vals(m.sell).items():
         if n in d.ports:
             totals[(s, n, p)] = totals.get((s, n, p), 0.0) + v
+    freight = d.inputs.get("SeaFreight")
+    sea = set(freight["corridor"]) if freight is not None else set()
+    if sea:
+        for (s, a, _c, p), v in sol.vals(m.flow).items():
+            arc = d.arcs[a]
+            if arc.corridor in sea and arc.tail in d.ports:
+                totals[(s, arc.tail, p)] = totals.get((s, arc.tail, p), 0.0) + v
     keys = [(s, n, p) for s in d.scenarios for n in d.ports for p in d.periods]
     rows = capacity_use_rows(sol, "port", keys, lambda key: capacity(m, d, key), totals)
     return pd.DataFrame(rows, columns=["scenario", "port", "period", "t_per_yr", "capacity_t_per_yr", "utilisation"])

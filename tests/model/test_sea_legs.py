@@ -70,6 +70,9 @@ def test_the_port_capacity_counts_sea_departures():
     s = solve_records(recs)
     assert_objective(s.results, 39_000)
     assert_decision(s.results, "Production", "t_per_yr", 600, mine="MINE", commodity="CONC")
+    # PortUse reports the 600 t that sail from PORT (no sale there) against its 600 t/yr: full.
+    assert_decision(s.results, "PortUse", "t_per_yr", 600, port="PORT")
+    assert_decision(s.results, "PortUse", "utilisation", 1.0, port="PORT")
 
 
 def test_a_levy_applies_at_the_overseas_buyer():
