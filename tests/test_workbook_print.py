@@ -93,6 +93,9 @@ def test_summary_shows_labels_with_units(results, tmp_path):
     assert meaning["npv_usd"] == "NPV (USD)"
     assert meaning["risk_exposure_total"] == "Risk exposure, whole horizon (score·t)"
     assert meaning["solve_seconds"] == "Solve time (s)"
+    # Every Summary item a plan writes has a readable meaning, not its code name.
+    assert [k for k, v in meaning.items() if v == k] == []
+    assert label("state_take_pv_usd") == "State take: royalties and duties (PV), inside operating costs (USD)"
     assert label("npv_usd") == "NPV (USD)" and label("no_such_key") == "no_such_key"
     # one notation for risk exposure: the total and the per-year rate share it
     assert {u for _, u in LABELS.values() if "score·t" in u} == {RISK_EXPOSURE_UNIT, RISK_EXPOSURE_UNIT + "/yr"}

@@ -97,7 +97,11 @@ def print_summary(results) -> None:
     t.add_row("Refineries opened", markup_escape(printable(s["refineries_open"])))
     if s.get("upgrades_built") is not None:
         t.add_row("Upgrades built", markup_escape(printable(s["upgrades_built"])))
-    for key, text in (("security_cost_pv_usd", "Security and escorts (PV)"), ("expected_loss_pv_usd", "Expected cargo loss (PV)")):
+    for key, text in (
+        ("state_take_pv_usd", "State take: royalties and duties (PV)"),
+        ("security_cost_pv_usd", "Security and escorts (PV)"),
+        ("expected_loss_pv_usd", "Expected cargo loss (PV)"),
+    ):
         if s.get(key):
             t.add_row(text, f"{s[key]:,.0f}")
     if s.get("risk_exposure_total"):

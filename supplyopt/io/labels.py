@@ -30,6 +30,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "security_cost_pv_usd": ("Security costs (PV)", "USD"),
     "expected_loss_pv_usd": ("Expected loss (PV)", "USD"),
     "cvar_npv_usd": ("CVaR of NPV", "USD"),
+    "state_take_pv_usd": ("State take: royalties and duties (PV), inside operating costs", "USD"),
     "risk_exposure_total": ("Risk exposure, whole horizon", RISK_EXPOSURE_UNIT),
     "refineries_open": ("Refineries opened", ""),
     "upgrades_built": ("Upgrades built", ""),

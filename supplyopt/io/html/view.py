@@ -35,6 +35,7 @@ SUMMARY_ROWS: list[tuple[str, str, str]] = [
     ("security_cost_pv_usd", "Security and escorts (PV, USD)", "usd"),
     ("expected_loss_pv_usd", "Expected cargo loss (PV, USD)", "usd"),
     ("cvar_npv_usd", "CVaR of NPV (USD)", "usd"),
+    ("state_take_pv_usd", "State take: royalties and duties (PV, USD)", "usd"),
     ("objective", "Objective", "text"),
     ("scenario", "Scenario applied", "text"),
     ("scenarios", "Scenarios solved together", "text"),
