@@ -1,8 +1,8 @@
-"""Sourced economics figures of the Pakistan instance that need the new tables of issue 13 (smelter
-terms, fiscal terms, sea legs, feeds, circuits): written by build_pakistan.py to
-instances/pakistan_economics_sources.csv, one row per figure, so they can be wired when the schema
-lands. `target` names the table and column each is meant for (the names are the issue's, to be
-matched to the schema as merged); `wired` says where the figure already enters today's instance.
+"""Sourced economics figures of the Pakistan instance (issue 13: smelter terms, fiscal terms, sea
+legs, feeds, circuits): written by build_pakistan.py to instances/pakistan_economics_sources.csv,
+one row per figure. `target` names the table and column each was meant for (the issue's names);
+`wired` says where the instance uses it now that the tables exist (`WIRED`), blank where it does
+not (advance royalty, state equity, silver, e-waste volumes, Gwadar berths).
 
 Flags as in the Sources sheet: S = sourced (the source was read, not only the facts sheet's
 lead), C = computed from sourced figures, U = uncertain, A = assumed. Only figures found with
@@ -384,11 +384,37 @@ FIGURES: tuple[dict[str, Any], ...] = (
 )
 
 
+# Where each figure entered the instance once the economics tables were merged
+# (instances/pakistan_markets.py and pakistan.py); figures not named here are not used.
+WIRED = {
+    "Reko Diq royalty to the Government of Balochistan": "Royalties RD_CONC | REKO_DIQ (5 %)",
+    "Reko Diq net smelter return royalty to the Government of Pakistan": "Royalties RD_CONC (1 % of the FOB value)",
+    "Reko Diq export processing zone surcharge": "ExportDuties RD_CONC (0.5 %)",
+    "Concentrate export levy": "scenarios CONC_LEVY_5/10/15 (ExportDuties); Uncertainties CONC_LEVY",
+    "Copper concentrate TC/RC, 2024 annual benchmark": "SmelterTerms RD_CONC tc_usd_per_dmt; PayableMetals RD_CONC CU rc",
+    "Copper concentrate TC/RC, 2025 annual benchmark": "scenario TCRC_2025 (SmelterTerms, PayableMetals)",
+    "Copper concentrate TC/RC, 2026 annual benchmark": "scenario TCRC_2026 (SmelterTerms, PayableMetals)",
+    "Copper concentrate spot TC index, record low": "scenario TCRC_SPOT (RC at TC/10, C)",
+    "Payable copper in concentrate": "PayableMetals RD_CONC CU payable_share",
+    "Payable gold in concentrate; gold refining charge": "PayableMetals RD_CONC AU payable_share, rc",
+    "Gold, 2025 annual average": "MetalPrices AU",
+    "Antimony trioxide, US, Q4 2025 average": "MetalPrices BUY_USA SB",
+    "Antimony trioxide, China (Shanghai), Q4 2025 average": "MetalPrices BUY_CHINA SB",
+    "Antimony regulus II and trioxide, cif Rotterdam": "MetalPrices BUY_EU SB (57,500)",
+    "Concentrate sea freight Peru → Far East (spot, 11-22 kt lots)": "SeaFreight S-*-CHINA HANDYSIZE (U)",
+    "Gwadar draft at the berths": "PortLimits GWADAR max_draft_m",
+    "Gwadar maximum bulk carrier": "PortLimits GWADAR max_dwt_t",
+    "Port Qasim PIBT berth depth; vessel size": "PortLimits PORT_QASIM",
+    "Karachi Port approach channel; vessel size": "PortLimits KARACHI_PORT",
+    "Nokkundi-Mashkhel road (part of R-11)": "Upgrades U-R11 capex_usd (C, at the IMF 2021 rate)",
+}
+
+
 def write_csv(path: str | Path) -> Path:
-    """Write FIGURES to `path` (CSV, UTF-8, header first)."""
+    """Write FIGURES to `path` (CSV, UTF-8, header first), `wired` as the instance now uses them."""
     path = Path(path)
     with path.open("w", newline="", encoding="utf-8") as fh:
         w = csv.DictWriter(fh, fieldnames=COLUMNS)
         w.writeheader()
-        w.writerows(FIGURES)
+        w.writerows({**r, "wired": WIRED.get(r["figure"], r["wired"])} for r in FIGURES)
     return path

@@ -27,10 +27,7 @@ import instances as I
 from supplyopt.errors import EXIT_INPUT, EXIT_OK, EXIT_OUTPUT, OutputError
 from supplyopt.io.html import html_report, write_html_report
 from supplyopt.io.map import short_label
-from supplyopt.io.read import read_input
 from supplyopt.io.template import write_template
-from supplyopt.solve.highs import SolveOptions
-from supplyopt.studies.pipeline import run_solve
 
 REPO = Path(__file__).resolve().parents[1]
 HOSTILE_NODE = "<script>alert(1)</script>"
@@ -72,10 +69,9 @@ def page(hostile) -> str:
 
 
 @pytest.fixture(scope="module")
-def pakistan_page(tmp_path_factory) -> Path:
-    """The Pakistan base plan's report (one solve, no shadow prices)."""
-    results = run_solve(read_input(REPO / "instances" / "pakistan_base.xlsx"), SolveOptions(), with_shadow_prices=False).results
-    return write_html_report(results, tmp_path_factory.mktemp("pk_html") / "plan.html")
+def pakistan_page(tmp_path_factory, pakistan_base_results) -> Path:
+    """The Pakistan base plan's report (tests/conftest.py: one solve per session)."""
+    return write_html_report(pakistan_base_results, tmp_path_factory.mktemp("pk_html") / "plan.html")
 
 
 class Page(HTMLParser):

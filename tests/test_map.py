@@ -39,7 +39,6 @@ from supplyopt.io.map import KIND_STYLE, MapError, draw_map, map_figure, map_per
 from supplyopt.io.read import read_input
 from supplyopt.io.results_workbook import read_results_workbook, write_results_workbook
 from supplyopt.io.template import write_template
-from supplyopt.solve.highs import SolveOptions
 from supplyopt.studies.pipeline import run_solve
 
 REPO = Path(__file__).resolve().parents[1]
@@ -70,10 +69,9 @@ def tiny_results():
 
 
 @pytest.fixture(scope="module")
-def pakistan():
-    """One solve of the Pakistan base plan (no shadow prices), shared by this module's tests."""
-    inst = read_input(REPO / "instances" / "pakistan_base.xlsx")
-    return run_solve(inst, SolveOptions(), with_shadow_prices=False).results
+def pakistan(pakistan_base_results):
+    """The Pakistan base plan (tests/conftest.py: one solve per session)."""
+    return pakistan_base_results
 
 
 @pytest.fixture

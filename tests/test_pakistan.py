@@ -65,8 +65,10 @@ def solve_records(records):
 
 
 @pytest.fixture(scope="module")
-def solved():
-    return solve_records(pakistan.records())
+def solved(pakistan_base_results):
+    """The records' instance and the base plan: the committed workbook holds the same instance
+    (test_workbook_reads_back_to_the_same_instance), solved once per session (tests/conftest.py)."""
+    return instance_from_records(pakistan.records()), pakistan_base_results
 
 
 def first(df: pd.DataFrame, **where):
