@@ -221,7 +221,16 @@ def _metals(b, pk) -> None:
         "facts M2: Saindak design 1.46 t Au per 15,800 t blister; blister 98.5 % Cu (typical blister 98-99.5 %)",
         "silver left out: no sourced Saindak silver grade",
     )
-    b.src("MetalContents", "SB_CONC", "grade (SB)", "50 %", "A", "typical stibnite concentrate grade; no assay of Pakistani concentrate found")
+    b.src(
+        "MetalContents",
+        "SB_CONC",
+        "grade (SB)",
+        "50 %",
+        "S",
+        "United States Antimony, 'Terminology': sulfide (flotation) concentrates 'will range from 50-68% contained antimony' "
+        "(https://www.usantimony.com/terminology/)",
+        "the bottom of that range: no assay of Pakistani concentrate found",
+    )
     b.src("MetalContents", "CU_CATHODE, GOLD_DORE, SB_METAL", "grade", "100 % metal", "C", "refined metal (doré in tonnes of contained gold)")
 
     b.row("MetalPrices", {"metal": "CU", "price": float(pk.CU_PRICE), "price_unit": "USD/t"})
