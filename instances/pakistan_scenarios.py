@@ -52,7 +52,7 @@ N40 = ("R-02a", "R-02b", "R-02c", "R-02d")
 COPPER_SWING = 0.25
 # RISK_BUDGET: exposure (Σ risk score × t/yr) ≤ RISK_BUDGET_SHARE × the base plan's peak yearly
 # exposure (results/base.xlsx RiskExposure, 2036-40), in every period.
-BASE_PEAK_EXPOSURE = 25_500_000.0
+BASE_PEAK_EXPOSURE = 16_345_740.0
 RISK_BUDGET_SHARE = 0.6
 
 
