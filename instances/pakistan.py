@@ -1,11 +1,12 @@
 """The real Pakistan instance: Reko Diq, Saindak, Duddar, antimony and chromite to the ports,
 with the planned FWO-USSM poly-metallic refinery at one of four candidate sites.
 
-Every figure comes from ``../shared/reference/pakistan_facts.md`` (the facts sheet) or is an
-assumption stated here; `sources()` returns one row per figure or group of figures
-(table, row key, columns, value, source, flag, note) for the workbook's Sources sheet.
-Flags: S = sourced (facts sheet), C = computed from sourced figures, U = uncertain or
-approximate, A = assumption made for this instance.
+Every figure comes from ``../shared/reference/pakistan_facts.md`` (the facts sheet), from a
+public page found with the search tool (cited with its title and address), or is an assumption
+stated here; `sources()` returns one row per figure or group of figures (table, row key,
+columns, value, source, flag, note) for the workbook's Sources sheet. Flags: S = sourced,
+C = computed from sourced figures, U = uncertain or approximate, A = assumption made for this
+instance.
 
 `records()` returns the schema tables as ``{table: [row dicts]}``, ready for
 `supplyopt.io.memory.instance_from_records` or `supplyopt.io.template.write_template`.
@@ -20,7 +21,7 @@ Conventions of this instance
   (Nokkundi, Quetta) that charges the transhipment cost, and enters a port by rail over a
   siding that charges unloading. Segment corridors carry no handling of their own.
 - Road segment lengths: a sourced route length apportioned over its segments in proportion to
-  the great-circle (GC) distances between the facts sheet's coordinates (C); where no route
+  the great-circle (GC) distances between the nodes' coordinates (C); where no route
   length is published, GC × 1.3 (the facts sheet's rule: road ≈ GC × 1.2-1.4; A).
 - Security risk comes from the incident log (facts Sheet 6) by the formulas of the "Security
   risk" section below, one Sources row per corridor and node: the base prices security cost and
