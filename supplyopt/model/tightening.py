@@ -51,6 +51,7 @@ from collections import defaultdict
 import numpy as np
 import pyomo.environ as pyo
 
+from supplyopt.model import smelter_terms
 from supplyopt.model.arrays import matrix_rows
 from supplyopt.model.data import ModelData
 from supplyopt.model.family import Family
@@ -204,7 +205,9 @@ def _cover_rows(m, d: ModelData, reach: Reach, s, p, b, by_corridor, covers: _Ro
 def _source_region(d: ModelData, reach: Reach, c: str, a: str, made: tuple, arcs: list[str], caps) -> np.ndarray | None:
     """S of the upgrade cover (a boolean vector over nodes): the sources of c that reach tail(a)
     without visiting head(a), the nodes of a shortest such path from each, closed over the arcs
-    of unlimited capacity; None when head(a) is in S or no source reaches tail(a)."""
+    of unlimited capacity, and the pockets off that set: the parts of G_c − S (arcs taken both
+    ways) not connected to head(a) and holding no sink of c, so a flow round a pocket does not
+    enter S from outside. None when head(a) is in S or no source reaches tail(a)."""
     key = ("region", c, a, made)
     if key not in reach._cache:
         tail, head = reach.pos[d.arcs[a].tail], reach.pos[d.arcs[a].head]
@@ -232,6 +235,39 @@ def _source_region(d: ModelData, reach: Reach, c: str, a: str, made: tuple, arcs
                 if not region[v]:
                     region[v] = True
                     stack.append(v)
+        if region.any() and not region[head]:  # pockets off S: G_c − S split undirected, all but head(a)'s part
+            near = defaultdict(set)
+            for u, vs in succ.items():
+                for v in vs:
+                    near[u].add(v)
+                    near[v].add(u)
+            outside = ~region
+            beyond = np.zeros(len(reach.nodes), dtype=bool)
+            beyond[head] = True
+            stack = [head]
+            while stack:
+                for v in near.get(stack.pop(), ()):
+                    if outside[v] and not beyond[v]:
+                        beyond[v] = True
+                        stack.append(v)
+            taken = np.zeros(len(reach.nodes), dtype=bool)  # sinks of c: a pocket holding one is an alternative, not S
+            taken[[reach.pos[n] for n, cc, _p in d.markets if cc == c]] = True
+            taken[[reach.pos[n] for n, cc, _p in smelter_terms.disposals(d) if cc == c]] = True
+            taken[[reach.pos[j] for j, r in d.site_recipes if d.recipes[r]["input"] == c]] = True
+            pocket = np.zeros(len(reach.nodes), dtype=bool)
+            for start in np.flatnonzero(outside & ~beyond):
+                if pocket[start]:
+                    continue
+                part, stack = [start], [start]
+                pocket[start] = True
+                while stack:
+                    for v in near.get(stack.pop(), ()):
+                        if outside[v] and not beyond[v] and not pocket[v]:
+                            pocket[v] = True
+                            part.append(v)
+                            stack.append(v)
+                if not taken[part].any():
+                    region[part] = True
         reach._cache[key] = None if not region.any() or region[head] else region
     return reach._cache[key]
 
