@@ -14,26 +14,35 @@ upstream and demand downstream), for scenario s and period p:
                        flow out of j of a product that only j makes there, and flow into j of an
                        input j only refines: flow_{s,a,c,p} ≤ min(b_{a,c}, made/cap) · is_open_{j,p}
                                                                  (tight_site_flow_link, (s,a,c,p))
-  upgrade cover        flow_{s,a,c,p} + flow_{s,e,c,p} − Σ_{x into S} flow_{s,x,c,p} ≤ f·base_k + f_e·base_e
-                           + Σ_{u of k or e, q≤p} min(f·add_u, D_S − f·base_k − f_e·base_e) · build_{u,q}
-                       for an arc a of an upgradable corridor k, a commodity c and one other arc e
-                       of c (another corridor, limited; the largest f_e·base_e first, replaced by
-                       b_{e,c} with e's upgrade terms dropped when b_{e,c} ≤ f_e·base_e), where
-                       S = the nodes reached in G_c from the sources of c without visiting
-                       head(a) or head(e) (both tails in S), D_S = Σ avail_{i,c} over sources
-                       i in S, and x runs over the arcs of c from outside S into S
-                                                                (tight_upgrade_cover, (s,a,c,p))
+  upgrade cover        flow_{s,a,c,p} + Σ_{e∈E} flow_{s,e,c,p} − Σ_{x into S} flow_{s,x,c,p}
+                           ≤ F + Σ_{u of k or of an e ∈ E, q≤p} min(f·add_u, D_S − F) · build_{u,q}
+                       with F = f·base_k + Σ_{e∈E} cap_e, for an arc a of an upgradable corridor
+                       k and a commodity c, where
+                       S    = the sources of c that reach tail(a) without visiting head(a), the
+                              nodes of a shortest such path from each, closed over the arcs of
+                              unlimited capacity, plus the pockets off it (parts of G_c − S, arcs
+                              taken both ways, not connected to head(a) and holding no sink of c);
+                              none when head(a) falls in S
+                       D_S  = Σ avail_{i,c} over the sources i in S (what can be made in S)
+                       E    = alternatives: arcs of c leaving S on another limited corridor, with
+                              cap_e = f_e·base_e (e's upgrades in the sum), or b_{e,c} (no upgrade
+                              terms) when b_{e,c} ≤ f_e·base_e, and cap_e < D_S − f·base_k;
+                              one row for each of the four largest single alternatives and one for
+                              the smallest together while their F stays below D_S
+                       x    = the arcs of c from outside S into S
+                       written when D_S − Σ_E cap_e < b_{a,c}               (tight_upgrade_cover, (s,a,c,p,E))
   module bounds        add_modules_{j,p} ≤ ⌈max_{s,p} in_j / (f·size_j)⌉ − existing_j
 
 The upgrade cover is the cut-set inequality of the fixed-charge network on the cheaper
-alternative e of an upgradable road. Summing the balance of c over S: what leaves S less what
-enters it is what is made in S less what is taken there, so flow_a + flow_e − Σ_{into S} ≤ D_S
-(a and e leave S, every flow is ≥ 0; this needs no acyclic plan). With nothing built a carries at
-most f·base_k and e f_e·base_e (or b_{e,c}); with any upgrades built the right side is at least
-min(f·base_k + f_e·base_e + Σ_{built} f·add_u, D_S), as Σ min(add_u, D − fixed) ≥ min(Σ add_u,
-D − fixed). It makes the LP build all of an upgrade rather than the share that carries the
-overflow of a saturated alternative (the LP built 0.52 of U-R11 to carry the 770 kt/yr of Reko
-Diq concentrate the 730 kt/yr railway could not take).
+alternatives of an upgradable road. Summing the balance of c over S: what leaves S less what
+enters it is what is made in S less what is taken there, so its left side is at most D_S (a and
+E leave S, every flow is ≥ 0; this holds on every plan, cyclic or not). With nothing built the
+left side is at most f·base_k + Σ cap_e = F; with some upgrades built it is at most
+min(F + Σ_{built} f·add_u, D_S), and the right side is at least that since Σ min(add_u, D − F)
+≥ min(Σ add_u, D − F). It makes the LP build all of an upgrade rather than the share that
+carries the overflow of a saturated alternative (the LP built 0.52 of U-R11 to carry the 770
+kt/yr of Reko Diq concentrate the 730 kt/yr railway could not take). Which S and E are chosen
+only decides how strong the rows are, never whether they hold.
 
 Each row is written only where it is tighter than the rows it strengthens (the per-flow rows of
 the textbook facility-location and fixed-charge network models: a flow is linked to the
