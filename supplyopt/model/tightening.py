@@ -30,7 +30,10 @@ upstream and demand downstream), for scenario s and period p:
                               one row for each of the four largest single alternatives and one for
                               the smallest together while their F stays below D_S
                        x    = the arcs of c from outside S into S
-                       written when D_S − Σ_E cap_e < b_{a,c}               (tight_upgrade_cover, (s,a,c,p,E))
+                       written when D_S − Σ_E cap_e < b_{a,c}; and again with S grown by the
+                       head of its largest upgradable alternative, up to three times (an
+                       upgradable line then needs an upgrade per segment to stand in for a)
+                                                                    (tight_upgrade_cover, (s,a,c,p,E))
   module bounds        add_modules_{j,p} ≤ ⌈max_{s,p} in_j / (f·size_j)⌉ − existing_j
 
 The upgrade cover is the cut-set inequality of the fixed-charge network on the cheaper
@@ -169,7 +172,8 @@ def _collect(m, d: ModelData, tightened: list, links: _Rows, corridors: _Rows, p
 def _cover_rows(m, d: ModelData, reach: Reach, s, p, b, by_corridor, covers: _Rows) -> None:
     """Upgrade cover rows of (s, p) (see module docstring) for every arc a of an upgradable
     corridor and commodity c that leaves a source region S: one row per single alternative e
-    (the four largest that leave room for a) and one with the smallest alternatives together."""
+    (the four largest that leave room for a) and one with the smallest alternatives together,
+    for S and for S grown past its largest upgradable alternative, up to three times."""
     caps = {k: upgraded_capacity(d, "corridor", k, d.corridor_capacity[k], s, p) for k in by_corridor}
     arcs_of: dict[str, list[str]] = defaultdict(list)
     for a, c in d.arc_commodities:
@@ -182,42 +186,56 @@ def _cover_rows(m, d: ModelData, reach: Reach, s, p, b, by_corridor, covers: _Ro
             continue
         for a, c in pairs:
             made = {n: v for n, v in sources.get(c, {}).items() if v > 0}
-            region = _source_region(d, reach, c, a, tuple(made), arcs_of[c], caps)
-            supply = sum(v for n, v in made.items() if region is not None and region[n])
-            if region is None or not math.isfinite(supply):
-                continue
-            tails, heads = region[ends[c][0]], region[ends[c][1]]
-            into = [arcs_of[c][i] for i in np.flatnonzero(heads & ~tails)]
-            out = []
-            for i in np.flatnonzero(tails & ~heads):
-                e = arcs_of[c][i]
-                other = caps[d.arcs[e].corridor]
-                if d.arcs[e].corridor != k and other is not None:
-                    if b[(e, c)] <= other.fixed:  # e carries at most b_{e,c} (its column bound), upgraded or not
-                        other = Capacity(1.0, b[(e, c)], (), p)
-                    if other.fixed < (supply - cap.fixed) * (1 - TOL):
-                        out.append((other.fixed, e, other))
-            out.sort(key=lambda o: o[:2])
-            greedy, room = [], supply - cap.fixed  # the smallest alternatives together, while they leave room for a
-            for fixed, e, other in out:
-                if fixed >= room * (1 - TOL):
+            grown: tuple[int, ...] = ()
+            for _step in range(4):  # S, then S grown past its largest upgradable alternative, up to three times
+                region = _source_region(d, reach, c, a, tuple(made), arcs_of[c], caps, grown)
+                supply = sum(v for n, v in made.items() if region is not None and region[n])
+                if region is None or not math.isfinite(supply):
                     break
-                greedy.append((e, other))
-                room -= fixed
-            for cover in [[(e, o)] for _f, e, o in out[-4:]] + ([greedy] if len(greedy) > 1 else []):
-                row = _strengthened(cap, supply, m, d, others=[o for _e, o in cover])
-                if row and supply - sum(o.fixed for _e, o in cover) < b[(a, c)] * (1 - TOL):  # tighter than a's own link
-                    terms = [(m.flow[s, a, c, p], 1.0), *((m.flow[s, e, c, p], 1.0) for e, _o in cover), *((m.flow[s, x, c, p], -1.0) for x in into)]
-                    covers.add((s, a, c, p, "+".join(e for e, _o in cover)), terms + row[1], row[0])
+                out = _cover_region(m, d, reach, s, p, b, k, cap, a, c, region, supply, arcs_of[c], ends[c], caps, grown, covers)
+                upgradable = [(fixed, e) for fixed, e, other in out if other.added]
+                if not upgradable:
+                    break
+                grown = (*grown, reach.pos[d.arcs[max(upgradable)[1]].head])
 
 
-def _source_region(d: ModelData, reach: Reach, c: str, a: str, made: tuple, arcs: list[str], caps) -> np.ndarray | None:
+def _cover_region(m, d: ModelData, reach: Reach, s, p, b, k, cap, a, c, region, supply, arcs, ends, caps, grown, covers: _Rows) -> list:
+    """The cover rows of arc a and commodity c over one region S; returns its alternatives."""
+    tails, heads = region[ends[0]], region[ends[1]]
+    into = [arcs[i] for i in np.flatnonzero(heads & ~tails)]
+    out = []
+    for i in np.flatnonzero(tails & ~heads):
+        e = arcs[i]
+        other = caps[d.arcs[e].corridor]
+        if d.arcs[e].corridor != k and other is not None:
+            if b[(e, c)] <= other.fixed:  # e carries at most b_{e,c} (its column bound), upgraded or not
+                other = Capacity(1.0, b[(e, c)], (), p)
+            if other.fixed < (supply - cap.fixed) * (1 - TOL):
+                out.append((other.fixed, e, other))
+    out.sort(key=lambda o: o[:2])
+    greedy, room = [], supply - cap.fixed  # the smallest alternatives together, while they leave room for a
+    for fixed, e, other in out:
+        if fixed >= room * (1 - TOL):
+            break
+        greedy.append((e, other))
+        room -= fixed
+    beyond = " past " + "+".join(reach.nodes[n] for n in grown) if grown else ""
+    for cover in [[(e, o)] for _f, e, o in out[-4:]] + ([greedy] if len(greedy) > 1 else []):
+        row = _strengthened(cap, supply, m, d, others=[o for _e, o in cover])
+        if row and supply - sum(o.fixed for _e, o in cover) < b[(a, c)] * (1 - TOL):  # tighter than a's own link
+            terms = [(m.flow[s, a, c, p], 1.0), *((m.flow[s, e, c, p], 1.0) for e, _o in cover), *((m.flow[s, x, c, p], -1.0) for x in into)]
+            covers.add((s, a, c, p, "+".join(e for e, _o in cover) + beyond), terms + row[1], row[0])
+    return out
+
+
+def _source_region(d: ModelData, reach: Reach, c: str, a: str, made: tuple, arcs: list[str], caps, grown: tuple = ()) -> np.ndarray | None:
     """S of the upgrade cover (a boolean vector over nodes): the sources of c that reach tail(a)
     without visiting head(a), the nodes of a shortest such path from each, closed over the arcs
     of unlimited capacity, and the pockets off that set: the parts of G_c − S (arcs taken both
     ways) not connected to head(a) and holding no sink of c, so a flow round a pocket does not
-    enter S from outside. None when head(a) is in S or no source reaches tail(a)."""
-    key = ("region", c, a, made)
+    enter S from outside; the nodes `grown` are added before the closure. None when head(a) is
+    in S or no source reaches tail(a)."""
+    key = ("region", c, a, made, grown)
     if key not in reach._cache:
         tail, head = reach.pos[d.arcs[a].tail], reach.pos[d.arcs[a].head]
         succ = reach.succ[c]
@@ -234,6 +252,7 @@ def _source_region(d: ModelData, reach: Reach, c: str, a: str, made: tuple, arcs
             while n != -1:
                 region[n] = True
                 n = via[n]
+        region[list(grown)] = region.any()  # S grown past an alternative (only once S exists)
         free = defaultdict(list)  # arcs of c without a capacity limit
         for e in arcs:
             if caps[d.arcs[e].corridor] is None:
