@@ -14,6 +14,7 @@ scenario), synthetic S and M (supplyopt.synthetic.generate; L with --sizes S,M,L
 
     python benchmarks/solver.py                        # pakistan, escorts, S, M
     python benchmarks/solver.py --cases pakistan --repeat 3 --time-limit 120
+    python benchmarks/solver.py --cases pakistan,escorts --threads 1 --option mip_allow_restart=false
 
 Timings on a shared machine move by ±30 %: compare the ratios of one run, and repeat
 (--repeat keeps each case's best time per formulation, weak and tight alternating).
@@ -50,13 +51,27 @@ def load(case: str):
     return instance_from_records(generate(case))
 
 
-def run(inst, formulation: str, time_limit: float, threads: int | None) -> dict:
+def _option(text: str) -> tuple[str, object]:
+    """name=value with value a bool (true/false), an int, a float or a string."""
+    name, _, raw = text.partition("=")
+    low = raw.strip().lower()
+    if low in ("true", "false"):
+        return name.strip(), low == "true"
+    for kind in (int, float):
+        try:
+            return name.strip(), kind(raw)
+        except ValueError:
+            pass
+    return name.strip(), raw.strip()
+
+
+def run(inst, formulation: str, time_limit: float, threads: int | None, highs_options: dict | None = None) -> dict:
     """Build, LP relaxation, then the MIP at gap 1e-4: the figures of one table row."""
     t0 = time.perf_counter()
     m = build_model(inst, formulation=formulation)
     build_s = time.perf_counter() - t0
     form = compile_model(m)
-    options = SolveOptions(mip_gap=1e-4, time_limit=time_limit, threads=threads)
+    options = SolveOptions(mip_gap=1e-4, time_limit=time_limit, threads=threads, highs_options=highs_options or None)
     lp = pass_to_highs(form, options, mip=False)
     lp.run()
     out = {"build_s": build_s, "lp": lp.getInfo().objective_function_value, "lp_s": lp.getRunTime(), "rows": form.num_row, "cols": form.num_col}
@@ -85,7 +100,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--time-limit", type=float, default=300.0)
     ap.add_argument("--threads", type=int, default=None)
     ap.add_argument("--repeat", type=int, default=1)
+    ap.add_argument("--option", action="append", default=[], help="HiGHS option name=value for the MIP runs (repeatable)")
     args = ap.parse_args(argv)
+    highs_options = dict(_option(o) for o in args.option)
     print("| case | formulation | rows | root LP gap | LP s | first feasible s | proven s | status (final gap) | nodes | LP iter | objective | ratio |")
     print("|---|---|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|")
     for case in args.cases.split(","):
@@ -93,7 +110,7 @@ def main(argv: list[str] | None = None) -> int:
         runs: dict[str, dict] = {}
         for _ in range(args.repeat):
             for formulation in ("weak", "tight"):
-                r = run(inst, formulation, args.time_limit, args.threads)
+                r = run(inst, formulation, args.time_limit, args.threads, highs_options)
                 if formulation not in runs or r["mip_s"] < runs[formulation]["mip_s"]:
                     runs[formulation] = r
         better = max if runs["weak"]["maximise"] else min

@@ -472,6 +472,37 @@ def fixed_charge_network() -> Records:
     return fixed_charge_records(FCNF_SUPPLY, FCNF_DEMAND, FCNF_ARCS)
 
 
+def bypass(capex: float = 30_000.0) -> Records:
+    """The Reko Diq shape of the upgrade cover: mine M (1,000 t/yr of G, 10 USD/t) → town T
+    (road, 2,000 t/yr) → rail station R (transfer, unlimited) → rail to port P2 (700 t/yr,
+    1 USD/t·km × 100 km); from T a road to port P1 of capacity 0 that upgrade U-T-P1 raises by
+    2,000 t/yr (capex `capex`, 0.1 USD/t·km × 100 km); and a long road T → P2 (5,000 t/yr,
+    3 USD/t·km × 100 km). G sells for 500 USD/t at either port; r = 0, one period."""
+    return {
+        "Settings": _settings("npv", 0.0),
+        "Periods": [{"period": "P1", "start_year": 2030}],
+        "Commodities": [{"commodity": "G"}],
+        "Nodes": [
+            {"node": "M", "kind": "mine"},
+            {"node": "T", "kind": "hub"},
+            {"node": "R", "kind": "hub"},
+            {"node": "P1", "kind": "port"},
+            {"node": "P2", "kind": "port"},
+        ],
+        "Corridors": [
+            _road("M-T", "M", "T", 1, 0.0, capacity_t_per_yr=2000),
+            _road("T-R", "T", "R", 1, 0.0),
+            {**_road("R-P2", "R", "P2", 100, 1.0, capacity_t_per_yr=700), "mode": "rail"},
+            _road("T-P1", "T", "P1", 100, 0.1, capacity_t_per_yr=0),
+            _road("T-P2", "T", "P2", 100, 3.0, capacity_t_per_yr=5000),
+        ],
+        "Upgrades": [{"upgrade": "U-T-P1", "element_type": "corridor", "element": "T-P1", "capex_usd": capex, "added_capacity_t_per_yr": 2000}],
+        "Mines": [{"mine": "M", "commodity": "G", "max_t_per_yr": 1000, "cost_usd_per_t": 10}],
+        "Ports": [{"port": "P1"}, {"port": "P2"}],
+        "Markets": [{"node": n, "commodity": "G", "price_usd_per_t": 500} for n in ("P1", "P2")],
+    }
+
+
 # --------------------------------------------------------------------------------------------
 # 8. Solve statuses
 # --------------------------------------------------------------------------------------------

@@ -14,7 +14,38 @@ upstream and demand downstream), for scenario s and period p:
                        flow out of j of a product that only j makes there, and flow into j of an
                        input j only refines: flow_{s,a,c,p} ≤ min(b_{a,c}, made/cap) · is_open_{j,p}
                                                                  (tight_site_flow_link, (s,a,c,p))
+  upgrade cover        flow_{s,a,c,p} + Σ_{e∈E} flow_{s,e,c,p} − Σ_{x into S} flow_{s,x,c,p}
+                           ≤ F + Σ_{u of k or of an e ∈ E, q≤p} min(f·add_u, D_S − F) · build_{u,q}
+                       with F = f·base_k + Σ_{e∈E} cap_e, for an arc a of an upgradable corridor
+                       k and a commodity c, where
+                       S    = the sources of c that reach tail(a) without visiting head(a), the
+                              nodes of a shortest such path from each, closed over the arcs of
+                              unlimited capacity, plus the pockets off it (parts of G_c − S, arcs
+                              taken both ways, not connected to head(a) and holding no sink of c);
+                              none when head(a) falls in S
+                       D_S  = Σ avail_{i,c} over the sources i in S (what can be made in S)
+                       E    = alternatives: arcs of c leaving S on another limited corridor, with
+                              cap_e = f_e·base_e (e's upgrades in the sum), or b_{e,c} (no upgrade
+                              terms) when b_{e,c} ≤ f_e·base_e, and cap_e < D_S − f·base_k;
+                              one row for each of the four largest single alternatives and one for
+                              the smallest together while their F stays below D_S
+                       x    = the arcs of c from outside S into S
+                       written when D_S − Σ_E cap_e < b_{a,c}; and again with S grown by the
+                       head of its largest upgradable alternative, up to three times (an
+                       upgradable line then needs an upgrade per segment to stand in for a)
+                                                                    (tight_upgrade_cover, (s,a,c,p,E))
   module bounds        add_modules_{j,p} ≤ ⌈max_{s,p} in_j / (f·size_j)⌉ − existing_j
+
+The upgrade cover is the cut-set inequality of the fixed-charge network on the cheaper
+alternatives of an upgradable road. Summing the balance of c over S: what leaves S less what
+enters it is what is made in S less what is taken there, so its left side is at most D_S (a and
+E leave S, every flow is ≥ 0; this holds on every plan, cyclic or not). With nothing built the
+left side is at most f·base_k + Σ cap_e = F; with some upgrades built it is at most
+min(F + Σ_{built} f·add_u, D_S), and the right side is at least that since Σ min(add_u, D − F)
+≥ min(Σ add_u, D − F). It makes the LP build all of an upgrade rather than the share that
+carries the overflow of a saturated alternative (the LP built 0.52 of U-R11 to carry the 770
+kt/yr of Reko Diq concentrate the 730 kt/yr railway could not take). Which S and E are chosen
+only decides how strong the rows are, never whether they hold.
 
 Each row is written only where it is tighter than the rows it strengthens (the per-flow rows of
 the textbook facility-location and fixed-charge network models: a flow is linked to the
@@ -32,11 +63,12 @@ from collections import defaultdict
 import numpy as np
 import pyomo.environ as pyo
 
+from supplyopt.model import smelter_terms
 from supplyopt.model.arrays import matrix_rows
 from supplyopt.model.data import ModelData
 from supplyopt.model.family import Family
 from supplyopt.model.reach import Reach, site_capacity, usable
-from supplyopt.model.upgrades import upgraded_capacity
+from supplyopt.model.upgrades import Capacity, upgraded_capacity
 
 FORMULATIONS = ("tight", "weak")
 TOL = 1e-9  # relative: a row is kept only when it is tighter by more than this
@@ -65,32 +97,38 @@ class _Rows:
         return matrix_rows(self.keys, self.cols, np.asarray(self.row), np.asarray(self.col), np.asarray(self.coef), None, self.upper)
 
 
-def _strengthened(cap, bound: float, m, d: ModelData):
-    """(f·base, [(build var, −min(f·add, bound − f·base))]) when the row is tighter, else None."""
+def _strengthened(cap, bound: float, m, d: ModelData, others=()):
+    """(f·base, [(build var, −min(f·add, bound − f·base))]) when the row is tighter, else None.
+    With `others` (the Capacities of other arcs, for the cover rows) the fixed part and the
+    upgrade terms are those of all the capacities."""
     if cap is None or not math.isfinite(bound):
         return None
-    full = cap.fixed + sum(coef for _uq, coef in cap.build_terms(m, d))
-    if bound >= full * (1 - TOL) or bound <= cap.fixed:
+    caps = [cap, *others]
+    fixed = sum(x.fixed for x in caps)
+    build = [t for x in caps for t in x.build_terms(m, d)]
+    full = fixed + sum(coef for _uq, coef in build)
+    if bound >= full * (1 - TOL) or bound <= fixed:
         return None  # no tighter than the capacity, or no upgrade needed (the column bound holds it)
-    terms = [(m.build[uq], -min(coef, bound - cap.fixed)) for uq, coef in cap.build_terms(m, d)]
-    return (cap.fixed, terms) if terms else None
+    terms = [(m.build[uq], -min(coef, bound - fixed)) for uq, coef in build]
+    return (fixed, terms) if terms else None
 
 
 def add_tightening(m: pyo.ConcreteModel, d: ModelData) -> None:
     """The valid inequalities of the module docstring (none with formulation="weak")."""
     tightened: list = []  # (variable, its bound before): without_cuts puts them back
     m.tightened_bounds = tightened
-    links, corridors, ports, sites, site_flows = _Rows(), _Rows(), _Rows(), _Rows(), _Rows()
+    links, corridors, ports, sites, site_flows, covers = _Rows(), _Rows(), _Rows(), _Rows(), _Rows(), _Rows()
     if getattr(m, "formulation", "tight") != "weak" and usable(d):
-        _collect(m, d, tightened, links, corridors, ports, sites, site_flows)
+        _collect(m, d, tightened, links, corridors, ports, sites, site_flows, covers)
     m.tight_upgrade_link = links.build()  # every component is built (empty when weak), as the registry expects
     m.tight_corridor = corridors.build()
     m.tight_port_link = ports.build()
     m.tight_site_link = sites.build()
     m.tight_site_flow_link = site_flows.build()
+    m.tight_upgrade_cover = covers.build()
 
 
-def _collect(m, d: ModelData, tightened: list, links: _Rows, corridors: _Rows, ports: _Rows, sites: _Rows, site_flows: _Rows) -> None:
+def _collect(m, d: ModelData, tightened: list, links: _Rows, corridors: _Rows, ports: _Rows, sites: _Rows, site_flows: _Rows, covers: _Rows) -> None:
     """The rows and bounds of add_tightening, per scenario and period."""
     reach = Reach(d)
     by_corridor: dict[str, list[tuple[str, str]]] = defaultdict(list)
@@ -127,7 +165,139 @@ def _collect(m, d: ModelData, tightened: list, links: _Rows, corridors: _Rows, p
                         if row:
                             ports.add((s, n, c, p), [(m.sell[s, n, c, p], 1.0), *row[1]], row[0])
             _site_rows(m, d, reach, s, p, b, up, new_sites, sites, site_flows, module_need)
+            _cover_rows(m, d, reach, s, p, b, by_corridor, covers)
     _module_bounds(m, d, module_need, tightened)
+
+
+def _cover_rows(m, d: ModelData, reach: Reach, s, p, b, by_corridor, covers: _Rows) -> None:
+    """Upgrade cover rows of (s, p) (see module docstring) for every arc a of an upgradable
+    corridor and commodity c that leaves a source region S: one row per single alternative e
+    (the four largest that leave room for a) and one with the smallest alternatives together,
+    for S and for S grown past its largest upgradable alternative, up to three times."""
+    caps = {k: upgraded_capacity(d, "corridor", k, d.corridor_capacity[k], s, p) for k in by_corridor}
+    arcs_of: dict[str, list[str]] = defaultdict(list)
+    for a, c in d.arc_commodities:
+        arcs_of[c].append(a)
+    ends = {c: (np.array([reach.pos[d.arcs[a].tail] for a in arcs]), np.array([reach.pos[d.arcs[a].head] for a in arcs])) for c, arcs in arcs_of.items()}
+    sources = reach.sources(s, p)
+    for k, pairs in by_corridor.items():
+        cap = caps[k]
+        if cap is None or not d.upgrades_of("corridor", k):
+            continue
+        for a, c in pairs:
+            made = {n: v for n, v in sources.get(c, {}).items() if v > 0}
+            grown: tuple[int, ...] = ()
+            for _step in range(4):  # S, then S grown past its largest upgradable alternative, up to three times
+                region = _source_region(d, reach, c, a, tuple(made), arcs_of[c], caps, grown)
+                supply = sum(v for n, v in made.items() if region is not None and region[n])
+                if region is None or not math.isfinite(supply):
+                    break
+                out = _cover_region(m, d, reach, s, p, b, k, cap, a, c, region, supply, arcs_of[c], ends[c], caps, grown, covers)
+                upgradable = [(fixed, e) for fixed, e, other in out if other.added]
+                if not upgradable:
+                    break
+                grown = (*grown, reach.pos[d.arcs[max(upgradable)[1]].head])
+
+
+def _cover_region(m, d: ModelData, reach: Reach, s, p, b, k, cap, a, c, region, supply, arcs, ends, caps, grown, covers: _Rows) -> list:
+    """The cover rows of arc a and commodity c over one region S; returns its alternatives."""
+    tails, heads = region[ends[0]], region[ends[1]]
+    into = [arcs[i] for i in np.flatnonzero(heads & ~tails)]
+    out = []
+    for i in np.flatnonzero(tails & ~heads):
+        e = arcs[i]
+        other = caps[d.arcs[e].corridor]
+        if d.arcs[e].corridor != k and other is not None:
+            if b[(e, c)] <= other.fixed:  # e carries at most b_{e,c} (its column bound), upgraded or not
+                other = Capacity(1.0, b[(e, c)], (), p)
+            if other.fixed < (supply - cap.fixed) * (1 - TOL):
+                out.append((other.fixed, e, other))
+    out.sort(key=lambda o: o[:2])
+    greedy, room = [], supply - cap.fixed  # the smallest alternatives together, while they leave room for a
+    for fixed, e, other in out:
+        if fixed >= room * (1 - TOL):
+            break
+        greedy.append((e, other))
+        room -= fixed
+    beyond = " past " + "+".join(reach.nodes[n] for n in grown) if grown else ""
+    for cover in [[(e, o)] for _f, e, o in out[-4:]] + ([greedy] if len(greedy) > 1 else []):
+        row = _strengthened(cap, supply, m, d, others=[o for _e, o in cover])
+        if row and supply - sum(o.fixed for _e, o in cover) < b[(a, c)] * (1 - TOL):  # tighter than a's own link
+            terms = [(m.flow[s, a, c, p], 1.0), *((m.flow[s, e, c, p], 1.0) for e, _o in cover), *((m.flow[s, x, c, p], -1.0) for x in into)]
+            covers.add((s, a, c, p, "+".join(e for e, _o in cover) + beyond), terms + row[1], row[0])
+    return out
+
+
+def _source_region(d: ModelData, reach: Reach, c: str, a: str, made: tuple, arcs: list[str], caps, grown: tuple = ()) -> np.ndarray | None:
+    """S of the upgrade cover (a boolean vector over nodes): the sources of c that reach tail(a)
+    without visiting head(a), the nodes of a shortest such path from each, closed over the arcs
+    of unlimited capacity, and the pockets off that set: the parts of G_c − S (arcs taken both
+    ways) not connected to head(a) and holding no sink of c, so a flow round a pocket does not
+    enter S from outside; the nodes `grown` are added before the closure. None when head(a) is
+    in S or no source reaches tail(a)."""
+    key = ("region", c, a, made, grown)
+    if key not in reach._cache:
+        tail, head = reach.pos[d.arcs[a].tail], reach.pos[d.arcs[a].head]
+        succ = reach.succ[c]
+        region = np.zeros(len(reach.nodes), dtype=bool)
+        for i in made:
+            via = {i: -1}
+            queue = [i] if i != head else []
+            for u in queue:
+                for v in succ.get(u, ()):
+                    if v not in via and v != head:
+                        via[v] = u
+                        queue.append(v)
+            n = tail if tail in via else -1
+            while n != -1:
+                region[n] = True
+                n = via[n]
+        region[list(grown)] = region.any()  # S grown past an alternative (only once S exists)
+        free = defaultdict(list)  # arcs of c without a capacity limit
+        for e in arcs:
+            if caps[d.arcs[e].corridor] is None:
+                free[reach.pos[d.arcs[e].tail]].append(reach.pos[d.arcs[e].head])
+        stack = list(np.flatnonzero(region))
+        while stack:
+            for v in free.get(stack.pop(), ()):
+                if not region[v]:
+                    region[v] = True
+                    stack.append(v)
+        if region.any() and not region[head]:  # pockets off S: G_c − S split undirected, all but head(a)'s part
+            near = defaultdict(set)
+            for u, vs in succ.items():
+                for v in vs:
+                    near[u].add(v)
+                    near[v].add(u)
+            outside = ~region
+            beyond = np.zeros(len(reach.nodes), dtype=bool)
+            beyond[head] = True
+            stack = [head]
+            while stack:
+                for v in near.get(stack.pop(), ()):
+                    if outside[v] and not beyond[v]:
+                        beyond[v] = True
+                        stack.append(v)
+            taken = np.zeros(len(reach.nodes), dtype=bool)  # sinks of c: a pocket holding one is an alternative, not S
+            taken[[reach.pos[n] for n, cc, _p in d.markets if cc == c]] = True
+            taken[[reach.pos[n] for n, cc, _p in smelter_terms.disposals(d) if cc == c]] = True
+            taken[[reach.pos[j] for j, r in d.site_recipes if d.recipes[r]["input"] == c]] = True
+            pocket = np.zeros(len(reach.nodes), dtype=bool)
+            for start in np.flatnonzero(outside & ~beyond):
+                if pocket[start]:
+                    continue
+                part, stack = [start], [start]
+                pocket[start] = True
+                while stack:
+                    for v in near.get(stack.pop(), ()):
+                        if outside[v] and not beyond[v] and not pocket[v]:
+                            pocket[v] = True
+                            part.append(v)
+                            stack.append(v)
+                if not taken[part].any():
+                    region[part] = True
+        reach._cache[key] = None if not region.any() or region[head] else region
+    return reach._cache[key]
 
 
 def _open_terms(m, d: ModelData, j: str, p: str, big: float) -> list:
@@ -180,7 +350,7 @@ def _module_bounds(m, d: ModelData, need: dict[str, float], tightened: list) -> 
                 v.setub(most)
 
 
-CUT_ROWS = ("tight_upgrade_link", "tight_corridor", "tight_port_link", "tight_site_link", "tight_site_flow_link")
+CUT_ROWS = ("tight_upgrade_link", "tight_corridor", "tight_port_link", "tight_site_link", "tight_site_flow_link", "tight_upgrade_cover")
 
 
 @contextlib.contextmanager

@@ -36,6 +36,8 @@ CASES = {
     "facility_location": I.facility_location,
     "random_facility_location": lambda: I.facility_location_records(**I.random_facility_location(8, 20, seed=3)),
     "fixed_charge_network": I.fixed_charge_network,
+    "bypass": I.bypass,
+    "bypass_dear": lambda: I.bypass(capex=200_000.0),
     "free_money": I.free_money,
     "infeasible_contract": I.infeasible_contract,
     "risk_rich": R.rich_records,
@@ -112,6 +114,34 @@ def test_fixed_charge_upgrade_link_by_hand():
     assert ("base", "S1-D1", "G", "P1") not in m.tight_upgrade_link
     # hub H: S1 (40) and S2 (30) upstream, D1..D3 (70) downstream; arc S1→H adds 50 → 40
     assert _row(m.tight_upgrade_link["base", "S1-H", "G", "P1"])[0]["build[U-S1-H,P1]"] == -40.0
+
+
+def test_upgrade_cover_row_by_hand():
+    """bypass(): S = {M, T, R} (the mine, the path to T and the unlimited transfer to R); a =
+    T→P1 and the rail R→P2 (700) leave S, what is made in S is 1,000 and nothing enters S, so
+    flow_{T-P1} + flow_{R-P2} ≤ 700 + min(2,000, 1,000 − 700) · build: 300, not the 1,000 of
+    a's own link. The long road T→P2 (5,000) leaves no room for a and is not in the row."""
+    m = build_model(instance_from_records(I.bypass()))
+    cover = _row(m.tight_upgrade_cover["base", "T-P1", "G", "P1", "R-P2"])
+    assert cover == ({"flow[base,T-P1,G,P1]": 1.0, "flow[base,R-P2,G,P1]": 1.0, "build[U-T-P1,P1]": -300.0}, 700.0)
+    assert _row(m.tight_upgrade_link["base", "T-P1", "G", "P1"])[0]["build[U-T-P1,P1]"] == -1000.0
+    assert not any("T-P2" in key[-1] for key in m.tight_upgrade_cover)
+
+
+def test_upgrade_cover_closes_the_bypass_gap():
+    """bypass(capex=200,000): the plan keeps the rail (700 t, 100 USD/t) and the long road (300 t,
+    300 USD/t): 1,000 × 490 − 70,000 − 90,000 = 330,000 USD; the upgrade would save 150,000 of
+    transport for 200,000. With a's own link only (flow ≤ 1,000 · build) the LP builds 0.3 of it
+    to move the long road's 300 t (saving 290 USD/t for 200): 357,000. The cover row forbids that
+    (300 + 700 ≤ 700 + 300 · build needs build = 1), so the LP bound is the optimum."""
+    inst = instance_from_records(I.bypass(capex=200_000.0))
+    tight = build_model(inst)
+    report = solve(tight, EXACT)
+    assert report.objective == pytest.approx(330_000.0, rel=1e-12)
+    assert _lp_bound(tight)[0] == pytest.approx(330_000.0, rel=1e-9)
+    tight.tight_upgrade_cover.deactivate()
+    assert _lp_bound(tight)[0] == pytest.approx(357_000.0, rel=1e-9)
+    assert _lp_bound(build_model(inst, formulation="weak"))[0] > 357_000.0
 
 
 def test_weak_formulation_and_without_cuts_leave_the_rows_out():
