@@ -525,8 +525,9 @@ def _settings(b: _Book) -> None:
         "no",
         "A",
         "modelling choice (solve time)",
-        "integer convoys make the base solve ~5× slower (HiGHS ~9 s → ~45 s) and the stress test and frontier impractical, "
-        "for an escort bill of ~0.07 % of NPV and the same design; the ESCORTS scenario turns them on "
+        "integer convoys make the base solve ~10× slower (HiGHS 0.44 s → 3.3-4.7 s since the upgrade cover rows; ~9 s → ~45 s before) "
+        "and the stress test (64 re-solves) and frontier that much slower, for an escort bill of ~0.08 % of NPV and the same design; "
+        "the ESCORTS scenario turns them on "
         "(convoy data in CorridorRisk, escort capacity in RiskLimits)",
     )
     b.src("Settings", "disruptions", "value", "no", "A", "modelling choice", "deterministic base; the TWO_STAGE scenarios solve over the Disruptions table")
