@@ -136,6 +136,7 @@ def _collect(m, d: ModelData, tightened: list, links: _Rows, corridors: _Rows, p
         by_corridor[d.arcs[a].corridor].append((a, c))
     new_sites = {j for j in d.sites if d.sites[j]["existing_modules"] == 0}
     module_need: dict[str, float] = defaultdict(float)
+    graph = _CoverGraph(d, reach)  # per commodity, the same in every scenario and period
     for s in d.scenarios:
         for p in d.periods:
             b = reach.arc_bounds(s, p)
@@ -165,20 +166,40 @@ def _collect(m, d: ModelData, tightened: list, links: _Rows, corridors: _Rows, p
                         if row:
                             ports.add((s, n, c, p), [(m.sell[s, n, c, p], 1.0), *row[1]], row[0])
             _site_rows(m, d, reach, s, p, b, up, new_sites, sites, site_flows, module_need)
-            _cover_rows(m, d, reach, s, p, b, by_corridor, covers)
+            _cover_rows(m, d, reach, graph, s, p, b, by_corridor, covers)
     _module_bounds(m, d, module_need, tightened)
 
 
-def _cover_rows(m, d: ModelData, reach: Reach, s, p, b, by_corridor, covers: _Rows) -> None:
+class _CoverGraph:
+    """What the cover rows need of each commodity's network, built once per model: its arcs, their
+    end positions, its undirected adjacency, and the source regions found so far (a region depends
+    on the capacities only through which corridors are unlimited, the same in every period)."""
+
+    def __init__(self, d: ModelData, reach: Reach):
+        self.arcs_of: dict[str, list[str]] = defaultdict(list)
+        for a, c in d.arc_commodities:
+            self.arcs_of[c].append(a)
+        self.ends = {
+            c: (np.array([reach.pos[d.arcs[a].tail] for a in arcs]), np.array([reach.pos[d.arcs[a].head] for a in arcs])) for c, arcs in self.arcs_of.items()
+        }
+        self.near: dict[str, dict[int, set[int]]] = {}
+        for c, succ in reach.succ.items():
+            near: dict[int, set[int]] = defaultdict(set)
+            for u, vs in succ.items():
+                for v in vs:
+                    near[u].add(v)
+                    near[v].add(u)
+            self.near[c] = near
+        self.regions: dict[tuple, np.ndarray | None] = {}
+
+
+def _cover_rows(m, d: ModelData, reach: Reach, graph: _CoverGraph, s, p, b, by_corridor, covers: _Rows) -> None:
     """Upgrade cover rows of (s, p) (see module docstring) for every arc a of an upgradable
     corridor and commodity c that leaves a source region S: one row per single alternative e
     (the four largest that leave room for a) and one with the smallest alternatives together,
     for S and for S grown past its largest upgradable alternative, up to three times."""
     caps = {k: upgraded_capacity(d, "corridor", k, d.corridor_capacity[k], s, p) for k in by_corridor}
-    arcs_of: dict[str, list[str]] = defaultdict(list)
-    for a, c in d.arc_commodities:
-        arcs_of[c].append(a)
-    ends = {c: (np.array([reach.pos[d.arcs[a].tail] for a in arcs]), np.array([reach.pos[d.arcs[a].head] for a in arcs])) for c, arcs in arcs_of.items()}
+    arcs_of, ends = graph.arcs_of, graph.ends
     sources = reach.sources(s, p)
     for k, pairs in by_corridor.items():
         cap = caps[k]
@@ -188,7 +209,7 @@ def _cover_rows(m, d: ModelData, reach: Reach, s, p, b, by_corridor, covers: _Ro
             made = {n: v for n, v in sources.get(c, {}).items() if v > 0}
             grown: tuple[int, ...] = ()
             for _step in range(4):  # S, then S grown past its largest upgradable alternative, up to three times
-                region = _source_region(d, reach, c, a, tuple(made), arcs_of[c], caps, grown)
+                region = _source_region(d, reach, graph, c, a, tuple(made), caps, grown)
                 supply = sum(v for n, v in made.items() if region is not None and region[n])
                 if region is None or not math.isfinite(supply):
                     break
@@ -228,15 +249,16 @@ def _cover_region(m, d: ModelData, reach: Reach, s, p, b, k, cap, a, c, region, 
     return out
 
 
-def _source_region(d: ModelData, reach: Reach, c: str, a: str, made: tuple, arcs: list[str], caps, grown: tuple = ()) -> np.ndarray | None:
+def _source_region(d: ModelData, reach: Reach, graph: _CoverGraph, c: str, a: str, made: tuple, caps, grown: tuple = ()) -> np.ndarray | None:
     """S of the upgrade cover (a boolean vector over nodes): the sources of c that reach tail(a)
     without visiting head(a), the nodes of a shortest such path from each, closed over the arcs
     of unlimited capacity, and the pockets off that set: the parts of G_c − S (arcs taken both
     ways) not connected to head(a) and holding no sink of c, so a flow round a pocket does not
     enter S from outside; the nodes `grown` are added before the closure. None when head(a) is
     in S or no source reaches tail(a)."""
-    key = ("region", c, a, made, grown)
-    if key not in reach._cache:
+    free_corridors = frozenset(k for k, cap in caps.items() if cap is None)
+    key = (c, a, made, grown, free_corridors)
+    if key not in graph.regions:
         tail, head = reach.pos[d.arcs[a].tail], reach.pos[d.arcs[a].head]
         succ = reach.succ[c]
         region = np.zeros(len(reach.nodes), dtype=bool)
@@ -254,8 +276,8 @@ def _source_region(d: ModelData, reach: Reach, c: str, a: str, made: tuple, arcs
                 n = via[n]
         region[list(grown)] = region.any()  # S grown past an alternative (only once S exists)
         free = defaultdict(list)  # arcs of c without a capacity limit
-        for e in arcs:
-            if caps[d.arcs[e].corridor] is None:
+        for e in graph.arcs_of[c]:
+            if d.arcs[e].corridor in free_corridors:
                 free[reach.pos[d.arcs[e].tail]].append(reach.pos[d.arcs[e].head])
         stack = list(np.flatnonzero(region))
         while stack:
@@ -264,11 +286,7 @@ def _source_region(d: ModelData, reach: Reach, c: str, a: str, made: tuple, arcs
                     region[v] = True
                     stack.append(v)
         if region.any() and not region[head]:  # pockets off S: G_c − S split undirected, all but head(a)'s part
-            near = defaultdict(set)
-            for u, vs in succ.items():
-                for v in vs:
-                    near[u].add(v)
-                    near[v].add(u)
+            near = graph.near[c]
             outside = ~region
             beyond = np.zeros(len(reach.nodes), dtype=bool)
             beyond[head] = True
@@ -296,8 +314,8 @@ def _source_region(d: ModelData, reach: Reach, c: str, a: str, made: tuple, arcs
                             stack.append(v)
                 if not taken[part].any():
                     region[part] = True
-        reach._cache[key] = None if not region.any() or region[head] else region
-    return reach._cache[key]
+        graph.regions[key] = None if not region.any() or region[head] else region
+    return graph.regions[key]
 
 
 def _open_terms(m, d: ModelData, j: str, p: str, big: float) -> list:
