@@ -24,6 +24,19 @@ def users(m, d: ModelData, key: tuple[str, str, str]) -> list:
     return [m.sell[s, n, c, p] for c in d.commodities if (s, n, c, p) in m.sell]
 
 
+def sea_departures(d: ModelData) -> dict[str, list[str]]:
+    """Port → its arcs on sea legs (corridors with SeaFreight rows, model/sea_legs.py): tonnes
+    that sail from a port use its capacity beside its sales."""
+    freight = d.inputs.get("SeaFreight")
+    sea = set(freight["corridor"]) if freight is not None else set()
+    out: dict[str, list[str]] = {}
+    for k in sorted(sea):
+        for a in d.corridor_arcs.get(k, []):
+            if d.arcs[a].tail in d.ports:
+                out.setdefault(d.arcs[a].tail, []).append(a)
+    return out
+
+
 def add_port_capacity(m: pyo.ConcreteModel, d: ModelData) -> None:
     """Port n throughput, per scenario s and period p, where the port is limited and sells:
 
@@ -51,13 +64,11 @@ def port_use_table(m, d: ModelData, sol) -> pd.DataFrame:
     for (s, n, _c, p), v in sol.vals(m.sell).items():
         if n in d.ports:
             totals[(s, n, p)] = totals.get((s, n, p), 0.0) + v
-    freight = d.inputs.get("SeaFreight")
-    sea = set(freight["corridor"]) if freight is not None else set()
-    if sea:
+    port_of = {a: n for n, arcs in sea_departures(d).items() for a in arcs}
+    if port_of:
         for (s, a, _c, p), v in sol.vals(m.flow).items():
-            arc = d.arcs[a]
-            if arc.corridor in sea and arc.tail in d.ports:
-                totals[(s, arc.tail, p)] = totals.get((s, arc.tail, p), 0.0) + v
+            if a in port_of:
+                totals[(s, port_of[a], p)] = totals.get((s, port_of[a], p), 0.0) + v
     keys = [(s, n, p) for s in d.scenarios for n in d.ports for p in d.periods]
     rows = capacity_use_rows(sol, "port", keys, lambda key: capacity(m, d, key), totals)
     return pd.DataFrame(rows, columns=["scenario", "port", "period", "t_per_yr", "capacity_t_per_yr", "utilisation"])

@@ -77,8 +77,8 @@ def _flows(m, s: str, a: str, p: str) -> list:
 
 
 def departures(m, d: ModelData, s: str, n: str, p: str, legs) -> list:
-    """Flows leaving port n on its sea legs."""
-    return [x for (a, q) in legs if q == p and d.arcs[a].tail == n for x in _flows(m, s, a, p)]
+    """Flows leaving port n on its sea legs (those with freight in period p)."""
+    return [x for a in ports.sea_departures(d).get(n, []) if (a, p) in legs for x in _flows(m, s, a, p)]
 
 
 def port_users(m, d: ModelData, key: tuple[str, str, str]) -> list:
