@@ -132,6 +132,9 @@ RAIL_FULL_TPY = 5 * TRAIN_WAGONS * WAGON_NET_T * 365  # 5 trains/day: 1,825,000 
 ROAD_CAP_TPY = 2_000_000.0  # mineral trucking per road segment, A (~220 loaded 25-t trucks/day)
 PKR_PER_USD = 280.0  # the facts sheet's conversion (unverified)
 ML3_UPGRADE_USD = 390e6  # RDMC bridge finance for ML-3 Nokkundi-Rohri (Business Recorder, 29 Sep 2025)
+PKR_PER_USD_2006, PKR_PER_USD_2017 = 60.27, 105.46  # IMF official rates, period averages (IndexMundi)
+RAIL_NEW_USD_KM = 70.63e9 / 961 / PKR_PER_USD_2006  # Gwadar-Mastung new line, Rs 70.63 bn for 961 km (2006): 1.22 M USD/km
+RAIL_REHAB_USD_KM = 7_735e6 / 183 / PKR_PER_USD_2021  # Samasata-Bahawalnagar, disused line relaid: Rs 7,735 M for 183 km (2021)
 
 
 # --------------------------------------------------------------------------------------------
@@ -696,7 +699,16 @@ def _corridors(b: _Book) -> None:
         "facts Sheet 4: RDMC rail plan 2 → 5 trains/day × 20 wagons (pakistantoday.org Mar 2024; Business Recorder Jan 2024)",
         f"2 trains/day × 20 wagons × {WAGON_NET_T:.0f} t net × 365 (net load C from 17.27 t axle load, U)",
     )
-    b.src("Corridors", "L-05a, L-05b", "capacity_t_per_yr", RAIL_FULL_TPY, "A", "assumption", "5 train paths/day on ML-1 Rohri-Karachi for this chain")
+    b.src(
+        "Corridors",
+        "L-05a, L-05b",
+        "capacity_t_per_yr",
+        RAIL_FULL_TPY,
+        "C",
+        "RDMC rail plan: 'two trains of twenty wagons each per day, which will increase to five trains a day' via ML-3 and ML-1 to Port Qasim "
+        "(Business Recorder, 'Co asked to share logistic requirements for Reko Diq project', https://brecorder.com/news/amp/40282556)",
+        f"5 trains/day × 20 wagons × {WAGON_NET_T:.0f} t net × 365 (net load C, as on L-02*): the paths ML-1 gives this chain at full plan",
+    )
     b.src(
         "Corridors",
         "L-01, L-07",
@@ -771,16 +783,21 @@ def _upgrades(b: _Book) -> None:
             },
         )
 
-    up("U-L01", "corridor", "L-01", 75 * 1.2e6, RAIL_FULL_TPY, "2028", 1.0e6)
+    up("U-L01", "corridor", "L-01", 75 * RAIL_NEW_USD_KM, RAIL_FULL_TPY, "2028", 1.0e6)
     b.src(
         "Upgrades",
         "U-L01",
         "capex_usd, added_capacity, earliest_period",
-        "90 M USD, 1.825 Mt/yr, 2028",
-        "A",
-        "facts 3b L-01: planned, PM deadline 2028 (Dunya Jun 2025)",
-        "capex A: 75 km single track in desert × 1.2 M USD/km; 5 trains/day; opex 1 M USD/yr",
+        f"{75 * RAIL_NEW_USD_KM / 1e6:.1f} M USD, 1.825 Mt/yr, 2028",
+        "C",
+        "Business Recorder, 'Over Rs 70 billion Gwadar rail link feasibility finalised' (2006): Gwadar-Mastung new line, 'worth Rs 70.63 billion', "
+        "'The 961-km route' (https://brecorder.com/news/3257756/over-rs-70-billion-gwadar-rail-link-feasibility-finalised-20060311396326); "
+        f"IMF 2006 average {PKR_PER_USD_2006} PKR/USD (IndexMundi, http://www.indexmundi.com/facts/pakistan/indicator/PA.NUS.FCRF); "
+        "Dawn 17 Jun 2025: Reko Diq on the rail network by 2028 (https://www.dawn.com/news/1917677/pm-shehbaz-for-linking-reko-diq-with-railway-network-by-2028)",
+        f"Rs 70.63 bn / 961 km / {PKR_PER_USD_2006} = {RAIL_NEW_USD_KM / 1e6:.2f} M USD/km × 75 km: a generic Balochistan new-line cost (hill route, "
+        "2006 dollars not escalated: U); capacity 5 trains/day × 20 × 50 t × 365 as L-05 (C)",
     )
+    b.src("Upgrades", "U-L01", "fixed_opex_usd_per_yr", 1.0e6, "A", "assumption", "track upkeep of the 75 km branch")
     # ML-3 Nokkundi-Rohri upgrade for Reko Diq: 390 M USD bridge finance (RDMC/Barrick, 3 years),
     # split over the five segments by length.
     l04 = {"L-02b": 170.0, "L-02c": 185.0, "L-02d": 133.0, "L-03a": None, "L-03b": None}
@@ -833,10 +850,21 @@ def _upgrades(b: _Book) -> None:
         "facts 3a R-04: dualisation Rs 300-350 bn, 2-year target (PMO May 2025); 280 PKR/USD",
         "capacity gain A; the whole cost is charged to this chain although the road serves all traffic",
     )
-    up("U-R10", "corridor", "R-10", 200 * 0.5e6, ROAD_CAP_TPY, "2029")
+    up("U-R10", "corridor", "R-10", 13.758e9 / PKR_PER_USD_2017, ROAD_CAP_TPY, "2029")
     r11_usd_per_km = 7e9 / 103 / PKR_PER_USD_2021  # Nokkundi-Mashkhel: Rs 7 bn for 103 km (2021)
     up("U-R11", "corridor", "R-11", 303 * r11_usd_per_km, ROAD_CAP_TPY, "2029")
-    b.src("Upgrades", "U-R10", "capex_usd", "0.5 M USD/km", "A", "assumption", "paved single-carriageway road in desert; earliest 2029")
+    b.src(
+        "Upgrades",
+        "U-R10",
+        "capex_usd",
+        f"{13.758e9 / PKR_PER_USD_2017 / 1e6:.1f} M USD",
+        "C",
+        "The Nation, 'NHA okays construction of Yakmach-Kharan road's 2 sections', 8 Sep 2017: 'The 200 km long project' 'was approved by the Ecnec "
+        "at an amount of Rs13.758 billion' (http://nation.com.pk/business/08-Sep-2017/nha-okays-construction-of-yakmach-kharan-road-s-2-sections); "
+        f"IMF 2017 average {PKR_PER_USD_2017} PKR/USD (IndexMundi, http://www.indexmundi.com/facts/pakistan/indicator/PA.NUS.FCRF)",
+        "Rs 13.758 bn / 105.46 (0.65 M USD/km), 2017 dollars not escalated (U); earliest 2029 (A). UrduPoint/APP 26 Aug 2020 reports the road "
+        "under construction (Rs 7.45 bn spent by Jun 2020, completion expected 2021): R-10 may already exist",
+    )
     b.src(
         "Upgrades",
         "U-R11",
@@ -848,8 +876,20 @@ def _upgrades(b: _Book) -> None:
         f"IMF official rate 2021 average {PKR_PER_USD_2021} PKR/USD (IndexMundi, http://www.indexmundi.com/facts/pakistan/indicator/PA.NUS.FCRF)",
         "2021 dollars, not escalated to 2025 (U); the 200 km Mashkhel-Panjgur section (design only) at the same cost per km; earliest 2029; capacity 2 Mt/yr (A)",
     )
-    up("U-L07", "corridor", "L-07", 30 * 0.5e6, RAIL_BASE_TPY, "2028")
-    b.src("Upgrades", "U-L07", "capex_usd", 15e6, "A", "assumption", "rehabilitating the disused 30 km Saindak spur at 0.5 M USD/km")
+    up("U-L07", "corridor", "L-07", 30 * RAIL_REHAB_USD_KM, RAIL_BASE_TPY, "2028")
+    b.src(
+        "Upgrades",
+        "U-L07",
+        "capex_usd",
+        round(30 * RAIL_REHAB_USD_KM),
+        "C",
+        "Pakistan Today/APP, 'PR spends Rs167m to ensure secure train journey', 14 Aug 2022: Sama Satta-Bahawalnagar rehabilitation contract "
+        "awarded to FWO last year, 'Rs.7735.000 million' (https://www.pakistantoday.com.pk/2022/08/14/pr-spends-rs167m-to-ensure-secure-train-journey/); "
+        "All News Recorder: 'a new 183 km track will be laid between the long inactive Sama Sita and Bahawalnagar' with bridges, 10 stations "
+        "(https://allnewsrecorder.com/railway-decides-to-rehabilitate-three-tracks-including-bahawalnagar-sama-sita-section/)",
+        f"Rs 7,735 M / 183 km / {PKR_PER_USD_2021} (IMF 2021) = {RAIL_REHAB_USD_KM / 1e6:.3f} M USD/km × 30 km: a generic cost of relaying a "
+        "disused Pakistani line, applied to the Saindak spur",
+    )
     up("U-GWADAR-BULK", "port", "GWADAR", 150e6, 3_000_000.0, "2029")
     b.src(
         "Upgrades", "U-GWADAR-BULK", "capex_usd, added_capacity", "150 M USD, 3 Mt/yr", "A", "assumption (cost mirrors RDMC's 150 M USD at PIBT, facts Sheet 2)"
@@ -858,12 +898,15 @@ def _upgrades(b: _Book) -> None:
     b.src(
         "Upgrades",
         "U-PASNI-PORT",
-        "capex_usd, added_capacity, earliest_period",
-        "1.2 bn USD, 5 Mt/yr, 2031-35",
-        "U",
-        "facts Sheet 2: Pasni proposal up to 1.2 bn USD + rail link (FT via Indian Express, Oct 2025)",
-        "capacity and timing A; proposal only, not official",
+        "capex_usd",
+        "1.2 bn USD",
+        "S",
+        "Indian Express, 'Pakistan offers US Arabian Sea port, pitches it as terminal to ship minerals: Report' (Oct 2025), quoting the FT: "
+        "'A blueprint anticipated the port would cost up to $1.2bn' (https://indianexpress.com/article/pakistan/pakistan-us-arabian-sea-port-"
+        "terminal-ship-minerals-report-10289422/lite)",
+        "a proposal only, not official policy (the same report)",
     )
+    b.src("Upgrades", "U-PASNI-PORT", "added_capacity, earliest_period", "5 Mt/yr, 2031-35", "A", "assumption", "no capacity or date published")
 
 
 @functools.lru_cache(maxsize=1)
@@ -1167,13 +1210,16 @@ def _refineries(b: _Book) -> None:
     b.src("Recipes", "REE_SEP", "cost_usd_per_t, yield", "3,000 USD/t; 0.108", "A", "placeholder", "60 % TREO concentrate × 20 % NdPr share × 90 % recovery")
 
 
+PIBT_USD_T = 7.51  # Port Qasim bulk terminal: 6.5 + 1.01 USD/t (Express Tribune)
+
+
 def _ports(b: _Book) -> None:
     ports = {
         # port: (capacity t/yr, handling USD/t)
-        "PORT_QASIM": (4_000_000.0, 7.51),
-        "KARACHI_PORT": (1_000_000.0, 10.0),
-        "GWADAR": (1_000_000.0, 7.0),
-        "PASNI": (0.0, 7.0),
+        "PORT_QASIM": (4_000_000.0, PIBT_USD_T),
+        "KARACHI_PORT": (1_000_000.0, round(PIBT_USD_T * 295 / 315, 2)),
+        "GWADAR": (1_000_000.0, round(PIBT_USD_T * 425 / 315, 2)),
+        "PASNI": (0.0, round(PIBT_USD_T * 425 / 315, 2)),
     }
     for port, (cap, handling) in ports.items():
         b.row("Ports", {"port": port, "capacity_t_per_yr": cap, "handling_usd_per_t": handling})
@@ -1225,7 +1271,18 @@ def _ports(b: _Book) -> None:
         "in ancillary fee' (approved tariff $5-5.49) (https://tribune.com.pk/story/2267844/importers-decry-high-terminal-handling-charges?amp=1)",
         "6.5 + 1.01 USD/t: what the bulk terminal charges, coal imports",
     )
-    b.src("Ports", "KARACHI_PORT, GWADAR, PASNI", "handling_usd_per_t", "10 / 7 / 7", "A", "assumption (no per-tonne tariff found)", "per tonne sold")
+    b.src(
+        "Ports",
+        "KARACHI_PORT, GWADAR",
+        "handling_usd_per_t",
+        f"{round(PIBT_USD_T * 295 / 315, 2)} / {round(PIBT_USD_T * 425 / 315, 2)}",
+        "C",
+        "The Nation, 'Sugar import thru Gwadar not feasible', 25 Feb 2010: 'the stevedoring charges at Gwadar port are Rs 425/MT, which are higher "
+        "than Karachi Port and Port bin Qasim i.e Rs 295/MT and 315/MT respectively' (https://nation.com.pk/25-Feb-2010/sugar-import-thru-gwadar-not-feasible)",
+        "Port Qasim's 7.51 USD/t × 295/315 and × 425/315: the 2010 ratios of stevedoring charges applied to today's bulk-terminal charge (U: one "
+        "2010 cargo, no current KPT or Gwadar bulk tariff found); per tonne sold",
+    )
+    b.src("Ports", "PASNI", "handling_usd_per_t", round(PIBT_USD_T * 425 / 315, 2), "A", "assumption", "a proposed port: charged as Gwadar")
 
 
 # --------------------------------------------------------------------------------------------

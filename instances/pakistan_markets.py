@@ -35,6 +35,9 @@ HANDY_CHINA_USD_T = 40.0  # concentrate, Peru → Far East spot, Jun 2024 (Marit
 # Supramax / Handysize cost per tonne: Baltic time-charter averages per DWT-day, S11TC 16,068 USD/day
 # on 63,500 DWT against HS7TC 12,223 USD/day on 38,200 DWT (Dynamarine).
 SUPRA_RATIO = round((16_068 / 63_500) / (12_223 / 38_200), 3)  # 0.791
+# Supramax petcoke US Gulf → east coast India, USD/t (CemNet/Brannvoll): Feb 2024, Nov 2024, May, Jun, Aug, Sep 2025, Mar 2026.
+SUPRA_USG_INDIA = (50.0, 47.0, 34.0, 38.0, 46.0, 54.0, 47.0)
+SUPRA_USA_USD_T = round(sum(SUPRA_USG_INDIA) / len(SUPRA_USG_INDIA), 1)  # 45.1
 PORT_LIMITS = {
     # port: (max DWT, max draft m, flag, source)
     "GWADAR": (50_000.0, 12.5, "S", "Pakistan Economic Net, story 5300 (https://pakistaneconomicnet.com/story/5300/); Dawn news/387487"),
@@ -97,9 +100,8 @@ def _sea(b, pk) -> dict[tuple[str, str], float]:
     )
     b.row("Modes", {"mode": "sea", "cost_usd_per_tkm": 0.0, "handling_usd_per_t": 0.0})
     b.src("Modes", "sea", "cost_usd_per_tkm", 0.0, "C", "SeaFreight rows carry the whole ocean freight per tonne", "so a sea corridor's distance costs nothing")
-    freight = {"BUY_CHINA": HANDY_CHINA_USD_T}
-    for buyer in ("BUY_EU", "BUY_USA"):
-        freight[buyer] = round(HANDY_CHINA_USD_T * SEA_KM[buyer] / SEA_KM["BUY_CHINA"], 1)
+    freight = {"BUY_CHINA": HANDY_CHINA_USD_T, "BUY_USA": round(SUPRA_USA_USD_T / SUPRA_RATIO, 1)}
+    freight["BUY_EU"] = round(HANDY_CHINA_USD_T * SEA_KM["BUY_EU"] / SEA_KM["BUY_CHINA"], 1)
     for vessel, (dwt, draft) in VESSELS.items():
         b.row("VesselClasses", {"vessel_class": vessel, "dwt_t": dwt, "draft_m": draft})
     b.src(
@@ -176,13 +178,24 @@ def _sea(b, pk) -> dict[tuple[str, str], float]:
         "hire per DWT-day ratio; bunkers and port costs per tonne taken to scale alike",
     )
     b.src(
+        "SeaFreight", "S-*-EU", "freight_usd_per_t", freight["BUY_EU"], "U", "the China rate × sea distance ratio", "proportional to distance: an approximation"
+    )
+    b.src(
         "SeaFreight",
-        "S-*-EU, S-*-USA",
-        "freight_usd_per_t",
-        f"{freight['BUY_EU']} / {freight['BUY_USA']}",
-        "U",
-        "the China rate × sea distance ratio",
-        "proportional to distance: an approximation",
+        "S-*-USA",
+        "freight_usd_per_t (SUPRAMAX; HANDYSIZE = it / the ratio)",
+        f"{SUPRA_USA_USD_T} ({freight['BUY_USA']})",
+        "C",
+        "CemNet (Brannvoll), USG Supramax market reports: 'Shipping costs for delivery of a Supramax-lot of petcoke from USG to EC India are at' "
+        "US$50/t (23 Feb 2024, https://www.cemnet.com/News/story/176426/supramax-rates-fell-significantly-on-all-routes-amid-slow-start-to-the-year.html), "
+        "47 (Nov 2024, https://www.cemnet.com/News/story/178194/usg-supramax-ultramax-market-under-pressure-of-limited-cargo-stems.html), "
+        "34 (https://www.cemnet.com/News/story/179184/usg-supramax-freight-market-situation-clearer-but-rates-remain-under-pressure.html), "
+        "38 (Jun 2025, https://www.cemnet.com/News/story/179432/usg-supramax-market-enjoying-a-positive-moment.html), "
+        "46 (https://www.cemnet.com/News/story/179750/very-strong-usg-supramax-market-slowly-cooling-down.html), "
+        "54 (https://www.cemnet.com/News/story/179962/usg-supramax-market-still-strong-for-shipowners.html), "
+        "47 (https://www.cemnet.com/News/story/180880/usg-supramax-freight-market-returns-to-positive-mode.html)",
+        "mean of the seven readings: a generic published Supramax rate between the US Gulf and the Indian subcontinent, applied to Pakistan → "
+        "US Gulf (the opposite direction)",
     )
     for port, (dwt, draft, flag, source) in PORT_LIMITS.items():
         b.row("PortLimits", {"port": port, "max_dwt_t": dwt, "max_draft_m": draft})
