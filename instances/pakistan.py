@@ -98,6 +98,7 @@ RD_CU_GRADE = 240_000 / 900_000  # 0.2667: Barrick FS copper per tonne of concen
 RD_PH1_CONC_T = round(RD_PH1_CU_T / RD_CU_GRADE, -3)  # 750,000 t concentrate/yr
 RD_AU_GPT = RD_PH1_AU_OZ / OZ_PER_T * 1e6 / RD_PH1_CONC_T  # g/t Au in concentrate, ≈12.4
 RD_PH2_CONC_T = round(RD_PH2_CU_T / RD_CU_GRADE, -3)  # 1.5 Mt/yr at the Phase 1 grade
+RD_CASH_C_LB = 140.0  # 2010 Tethyan FS cash cost before by-product credits, c/lb Cu (Northern Miner)
 
 # Smelter recoveries (A)
 PKR_PER_USD_2021 = 162.91  # IMF official rate, 2021 period average (IndexMundi)
@@ -107,6 +108,10 @@ WOODMAC = (
     "Wood Mackenzie, 'Global copper smelter and refinery cost summary' (Q2 2025 update) "
     "(https://www.woodmac.com/reports/metals-global-copper-smelter-and-refinery-cost-summary-15732247/)"
 )
+# Rare-earth separation (placeholder recipe, no REE mined in the base): generic published figures, see the Recipes row.
+REE_TREO, REE_NDPR_SHARE, REE_RECOVERY, REE_SEP_USD_KG = 0.60, 0.157, 0.65, 12.91
+REE_CONC_USD_T_REO = 4_183.0  # MP Materials' realised REO concentrate price, Q2 2024 (Metalnomist)
+MAINT_SHARE = 0.06  # refinery maintenance and repairs a year, share of fixed capital (Peters & Timmerhaus)
 CU_RECOVERY = 0.975
 AU_RECOVERY = 0.98
 SB_RECOVERY = 0.92
@@ -118,6 +123,9 @@ BLISTER_CU = 0.985  # Cu content of blister, A
 BLISTER_CU_PAYABLE = 0.99
 BLISTER_RC = 150.0  # USD/t blister refining charge, A
 BLISTER_AU_PAYABLE = 0.95
+# Saindak's 2021 cash cost (Mines row): MRDL's 2021 profit and output (Energy Update), 2021 prices (Barrick Annual Report 2021).
+SAINDAK_PROFIT_2021, SAINDAK_T_2021 = 74.71e6, 16_426.0
+CU_2021_USD_LB, AU_2021_USD_OZ = 4.23, 1_799.0
 
 # Transport (facts sheet Sheet 3c)
 TRUCK_USD_TKM = 0.042  # headhaul, Karachi-Lahore container rates, Jul 2025
@@ -935,7 +943,7 @@ def _mines(b: _Book) -> None:
 
     # Reko Diq: first production end-2028; Phase 1 from 2029; Phase 2 from 2034.
     rd = _rd_schedule
-    rd_cost = 11.0 * 45e6 / RD_PH1_CONC_T  # 11 USD/t ore × 45 Mt ore per 0.9 Mt concentrate
+    rd_cost = RD_CASH_C_LB / 100 * LB_PER_T * RD_CU_GRADE  # 2010 FS cash cost per lb Cu × lb Cu per t concentrate
     for p, v in period_average(rd).items():
         mine("REKO_DIQ", "RD_CONC", p, v, rd_cost)
     b.src(
@@ -974,17 +982,25 @@ def _mines(b: _Book) -> None:
         "REKO_DIQ/RD_CONC",
         "cost_usd_per_t",
         round(rd_cost, 2),
-        "A",
-        "assumption (ore rate 45 Mt/yr: facts M1, Barrick FS)",
-        f"site cash cost 11 USD/t ore × {45e6 / RD_PH1_CONC_T:.0f} t ore per t concentrate; paid whether the concentrate is refined or exported, so it does not move the refinery decision",
+        "C",
+        "Northern Miner, 'Mining lease rejected for Reko Diq' (2010 Tethyan FS): 'Cash costs before by-product credits were estimated at "
+        "about 140¢ per lb.' (https://northernminer.com/news/mining-lease-rejected-for-reko-diq/1000713709)",
+        f"{RD_CASH_C_LB} c/lb × {LB_PER_T:,.0f} lb/t × {RD_CU_GRADE:.4f} t Cu per t concentrate (≈ {rd_cost * RD_PH1_CONC_T / 45e6:.1f} USD/t of the "
+        "45 Mt/yr ore); 2010 money, and a cash cost usually includes TC/RC and freight, which the model charges separately: an upper bound "
+        "(no 2025 FS cash cost found); paid whether the concentrate is refined or exported, so it does not move the refinery decision",
     )
 
     # Saindak: 16,426 t blister in 2021; East Ore Body expansion to 24,276 t/yr (timing A: 2030).
     def sd(year):
         return 16_426.0 if year < 2030 else 24_276.0
 
+    # 2021 cash cost per t blister = its value at 2021 prices (blister terms of pakistan_markets) − MRDL's reported profit per t.
+    sd_value_2021 = (
+        BLISTER_CU * BLISTER_CU_PAYABLE * CU_2021_USD_LB * LB_PER_T + SAINDAK_AU_GPT * BLISTER_AU_PAYABLE * AU_2021_USD_OZ * OZ_PER_T / 1e6 - BLISTER_RC
+    )
+    sd_cost = sd_value_2021 - SAINDAK_PROFIT_2021 / SAINDAK_T_2021
     for p, v in period_average(sd).items():
-        mine("SAINDAK", "CU_BLISTER", p, v, 7_000.0)
+        mine("SAINDAK", "CU_BLISTER", p, v, sd_cost)
     b.src(
         "Mines",
         "SAINDAK/CU_BLISTER",
@@ -994,7 +1010,21 @@ def _mines(b: _Book) -> None:
         "facts M2: 2021 output 16,426 t blister (energyupdate 2022); East Ore Body expansion → 24,276 t/yr (saindak.com.pk)",
         "expansion year 2030 is A",
     )
-    b.src("Mines", "SAINDAK/CU_BLISTER", "cost_usd_per_t", 7_000.0, "A", "assumption", "mining + on-site smelting cash cost per t blister")
+    b.src(
+        "Mines",
+        "SAINDAK/CU_BLISTER",
+        "cost_usd_per_t",
+        round(sd_cost, 2),
+        "C",
+        "Energy Update, 'Saindak Project Earned $74.7m Profit Last Year', 8 Jan 2022: 'a profit of $74.71 million ... against 16,426 tonnes of "
+        "blister copper' (https://www.energyupdate.com.pk/2022/01/08/saindak-project-earned-74-7m-profit-last-year/); Barrick Annual Report 2021: "
+        "copper 'average annual prices marking an all-time high of $4.23/lb' (https://www.barrick.com/English/investors/annual-report/"
+        "copper-market-overview/default.aspx), 'The average price of gold in 2021 was $1,799/oz' (https://www.barrick.com/English/investors/"
+        "annual-report/gold-market-overview/default.aspx)",
+        f"value of a t of blister at 2021 prices under the model's blister terms {sd_value_2021:,.0f} USD − 74.71 M / 16,426 t = "
+        f"{SAINDAK_PROFIT_2021 / SAINDAK_T_2021:,.0f} USD profit; mining + on-site smelting, lease rent and royalty included (whether the "
+        "profit is before the lessor's share is not stated: U); silver left out",
+    )
 
     zn_t, pb_t = _duddar_conc()
     mine("DUDDAR", "ZNPB_CONC", None, zn_t + pb_t, 50.0 * 500_000 / (zn_t + pb_t))
@@ -1061,22 +1091,22 @@ def _refineries(b: _Book) -> None:
     # precious-metals plants) + modules of input capacity.
     open_pq, module_pq, size = 150e6, 70e6, 50_000.0
     sites = {
-        # site: (capex factor, fixed opex factor, extra processing cost on Cu concentrate, earliest period)
-        "REF_PORT_QASIM": (1.00, 1.00, 0.0, "2029"),
-        "REF_GWADAR": (1.10, 1.05, 10.0, "2029"),
-        "REF_PASNI": (1.20, 1.10, 15.0, "2031-35"),
-        "REF_NOKKUNDI": (1.30, 1.20, 20.0, "2029"),
+        # site: (capex factor, extra processing cost on Cu concentrate, earliest period)
+        "REF_PORT_QASIM": (1.00, 0.0, "2029"),
+        "REF_GWADAR": (1.10, 10.0, "2029"),
+        "REF_PASNI": (1.20, 15.0, "2031-35"),
+        "REF_NOKKUNDI": (1.30, 20.0, "2029"),
     }
-    for site, (f_capex, f_opex, _extra, earliest) in sites.items():
+    for site, (f_capex, _extra, earliest) in sites.items():
         b.row(
             "Refineries",
             {
                 "site": site,
                 "open_capex_usd": open_pq * f_capex,
-                "fixed_opex_usd_per_yr": 8e6 * f_opex,
+                "fixed_opex_usd_per_yr": round(MAINT_SHARE * open_pq * f_capex, 2),
                 "module_size_t_per_yr": size,
                 "module_capex_usd": module_pq * f_capex,
-                "module_opex_usd_per_yr": 2e6 * f_opex,
+                "module_opex_usd_per_yr": round(MAINT_SHARE * module_pq * f_capex, 2),
                 "max_modules": 6,
                 "earliest_period": earliest,
                 "lead_time_years": 3,
@@ -1114,12 +1144,14 @@ def _refineries(b: _Book) -> None:
         "Refineries",
         "all",
         "fixed_opex_usd_per_yr, module_opex_usd_per_yr",
-        "8 M/yr + 2 M/yr per module (× site factor)",
-        "A",
-        "assumption, checked against Peters & Timmerhaus, 'Plant design and economics for chemical engineers', p. 203: maintenance and repairs "
-        "2-6 % of fixed capital a year for simple processes, ~6 % on average (https://digilib.universitaspertamina.ac.id/ebook/"
-        "Plant%20design%20and%20economics%20for%20chemical%20engineers/files/basic-html/page232.html)",
-        "3.6 % of the 500 M USD at 5 modules: inside that range; labour (~120-350 staff for 50 kt/yr Cu, Copper Alliance) not added separately",
+        f"{MAINT_SHARE:.0%} of capex a year: {MAINT_SHARE * open_pq / 1e6:g} M/yr + {MAINT_SHARE * module_pq / 1e6:g} M/yr per module (× site capex factor)",
+        "C",
+        "Peters & Timmerhaus, 'Plant design and economics for chemical engineers', p. 203: 'In the process industries, the total plant cost per "
+        "year for maintenance and repairs is roughly equal to an average of 6 percent of the fixed-capital investment.' "
+        "(https://digilib.universitaspertamina.ac.id/ebook/Plant%20design%20and%20economics%20for%20chemical%20engineers/files/basic-html/page232.html)",
+        f"generic figure: {MAINT_SHARE:.0%} × 150 M opening and × 70 M per module (30 M/yr at the MoU's 500 M USD); maintenance and repairs only: "
+        "labour (~120-350 staff for 50 kt/yr Cu, Copper Alliance) and overheads are not added (a lower bound); the smelting and refining "
+        "direct cash costs are in Recipes",
     )
     b.src("Refineries", "all", "max_modules", 6, "A", "assumption", "300 kt/yr input: the first phase (5 modules) plus one expansion")
     b.src(
@@ -1137,9 +1169,12 @@ def _refineries(b: _Book) -> None:
         "all",
         "earliest_period",
         "2029 (Pasni 2031-35)",
-        "A",
-        "facts Sheet 4: MoU Sep 2025, first shipment Oct 2025; no timeline published",
-        "Pasni waits for its port",
+        "C",
+        "Profit (Pakistan Today), 'Pakistan and US sign MoU to strengthen cooperation in critical minerals sector', 8 Sep 2025 "
+        "(https://profit.pakistantoday.com.pk/2025/09/08/pakistan-and-us-sign-mou-to-strengthen-cooperation-in-critical-minerals-sector); "
+        "lead_time_years row: three years to build (Mining Magazine, Kamoa smelter)",
+        "MoU Sep 2025 + 3 years' construction = end-2028, so 2029 is the first full year; no refinery timeline published, and engineering and "
+        "financing before construction are not counted (an earliest date); Pasni waits for its port (U-PASNI-PORT, 2031-35)",
     )
 
     # Recipes: input → outputs (yields) and processing cost per t input.
@@ -1147,7 +1182,7 @@ def _refineries(b: _Book) -> None:
     au_yield = RD_AU_GPT * AU_RECOVERY / 1e6
     smelt = round((SMELT_DCC_C_LB + REFINE_DCC_C_LB) / 100 * LB_PER_T * cu_yield, 2)
     b.row("Recipes", {"recipe": "CU_SMELT", "input_commodity": "RD_CONC", "cost_usd_per_t": smelt})
-    for site, (_f, _o, extra, _e) in sites.items():
+    for site, (_f, extra, _e) in sites.items():
         if extra:
             b.row("Recipes", {"recipe": "CU_SMELT", "site": site, "input_commodity": "RD_CONC", "cost_usd_per_t": smelt + extra})
     b.row("RecipeOutputs", {"recipe": "CU_SMELT", "output_commodity": "CU_CATHODE", "yield": round(cu_yield, 6)})
@@ -1205,9 +1240,26 @@ def _refineries(b: _Book) -> None:
         "assumption",
         "50 % Sb concentrate, 92 % recovery to metal/trioxide",
     )
-    b.row("Recipes", {"recipe": "REE_SEP", "input_commodity": "REE_CONC", "cost_usd_per_t": 3_000.0})
-    b.row("RecipeOutputs", {"recipe": "REE_SEP", "output_commodity": "NDPR_OXIDE", "yield": 0.108})
-    b.src("Recipes", "REE_SEP", "cost_usd_per_t, yield", "3,000 USD/t; 0.108", "A", "placeholder", "60 % TREO concentrate × 20 % NdPr share × 90 % recovery")
+    ree_sep_cost = round(REE_TREO * REE_RECOVERY * 1_000 * REE_SEP_USD_KG, 2)
+    ree_yield = round(REE_TREO * REE_NDPR_SHARE * REE_RECOVERY, 6)
+    b.row("Recipes", {"recipe": "REE_SEP", "input_commodity": "REE_CONC", "cost_usd_per_t": ree_sep_cost})
+    b.row("RecipeOutputs", {"recipe": "REE_SEP", "output_commodity": "NDPR_OXIDE", "yield": ree_yield})
+    b.src(
+        "Recipes",
+        "REE_SEP",
+        "cost_usd_per_t, yield",
+        f"{ree_sep_cost:,.0f} USD/t; {ree_yield}",
+        "C",
+        "Green Car Congress (Saskatchewan Research Council), Sep 2021: monazite concentrate 'equivalent to 60% Total Rare Earth Oxide' "
+        "(https://www.greencarcongress.com/2021/09/20210906-src.html); MP Materials 10-K, Mountain Pass: 'Neodymium-Praseodymium 15.7 %' of TREO "
+        "(https://content.edgar-online.com/ExternalLink/EDGAR/0001801368-22-000010.html?dest=d215279dex961_htm&hash="
+        "e8cd53707404b01b1074447d1f7c8c9e83fbb77808f399e4dcc75947179f1034); Miningmx, 'Rainbow Rare Earth study pin-points high margin "
+        "potential', 16 Dec 2024: 'operating cost of $12.91/kg of total separated rare earth oxides' at 'a recovery rate of 65%' "
+        "(https://www.miningmx.com/news/battery-minerals/59367-rainbow-rare-earth-study-pin-points-high-margin-potential/)",
+        f"generic figures (no Loe Shilman assay): yield {REE_TREO:.0%} TREO × {REE_NDPR_SHARE:.1%} NdPr (Mountain Pass, also a carbonatite) × "
+        f"{REE_RECOVERY:.0%} recovery; cost {REE_TREO:.0%} × {REE_RECOVERY:.0%} × 1,000 kg × {REE_SEP_USD_KG} USD/kg separated TREO "
+        "(La, Ce and the other oxides are not sold in the model); no REE mined in the base",
+    )
 
 
 PIBT_USD_T = 7.51  # Port Qasim bulk terminal: 6.5 + 1.01 USD/t (Express Tribune)

@@ -287,12 +287,26 @@ def _metals(b, pk) -> None:
     )
     b.src(
         "PayableMetals",
-        "RD_CONC",
-        "payable_share (CU, AU), rc (AU)",
-        "96.5 % / 97 % / 5 USD/oz",
+        "RD_CONC | CU",
+        "payable_share",
+        f"{pk.CU_PAYABLE:.1%}",
+        "C",
+        "Cusco Ventures, 'Breakdown: non-ferrous concentrates': payable metal 'e.g. ~96.5% of copper, after a fixed deduction' "
+        "(https://saca.cuscoventurescorp.org/learn/metals-concentrates); Canadian Mining Journal, 'What miners need to know about smelter charges': "
+        "'Typically, 85-98% of the value of the contained metals are paid for' (https://canadianminingjournal.com/featured-article/"
+        "what-miners-need-to-know-about-smelter-charges)",
+        "generic figure applied as is: no Reko Diq offtake contract published; a 1-unit minimum deduction would give "
+        f"{(pk.RD_CU_GRADE * 100 - 1) / (pk.RD_CU_GRADE * 100):.2%} at {pk.RD_CU_GRADE:.2%} Cu; 1 pt of Cu payable ≈ 25 USD/t of concentrate",
+    )
+    b.src(
+        "PayableMetals",
+        "RD_CONC | AU",
+        "payable_share, rc",
+        f"{pk.AU_PAYABLE_CONC:.0%} / {pk.AU_RC_OZ:g} USD/oz",
         "A",
-        "customary terms for a 25-30 % Cu concentrate with ~12 g/t Au; no Reko Diq offtake contract published",
-        "1 pt of Cu payable ≈ 25 USD/t of concentrate",
+        "customary terms for a copper concentrate with ~12 g/t Au; no Reko Diq offtake contract published",
+        "searched: no market gold payable scale found; SLR Consulting's cut-off-grade teaching example for a 25 % Cu, ~13 g/t Au concentrate "
+        "uses Au 99 % and RC 5.00 USD/oz (https://huggingface.co/spaces/SLRConsulting/Cutoffgrade/blob/main/text_blocks/cog_q2_intro.txt)",
     )
     b.row("SmelterTerms", {"commodity": "CU_BLISTER", "tc_usd_per_dmt": pk.BLISTER_RC})
     b.row("PayableMetals", {"commodity": "CU_BLISTER", "metal": "CU", "payable_share": pk.BLISTER_CU_PAYABLE})
@@ -381,8 +395,19 @@ def _explicit_prices(b, pk) -> dict[str, float]:
         "facts Sheet 5: 605-608k CNY/t (SMM 31 Dec 2025) at 7 CNY/USD",
         "placeholder: no REE production in the base",
     )
-    b.src("Markets", "BUY_CHINA | REE_CONC", "price_usd_per_t", 2_000.0, "A", "placeholder", "no REE production in the base")
-    return {"ZNPB_CONC": znpb, "CHROMITE": float(CHROMITE_CIF), "NDPR_OXIDE": ndpr, "REE_CONC": 2_000.0}
+    ree = round(pk.REE_CONC_USD_T_REO * pk.REE_TREO, 2)
+    b.src(
+        "Markets",
+        "BUY_CHINA | REE_CONC",
+        "price_usd_per_t",
+        ree,
+        "C",
+        "Metalnomist, 'MP Materials sees significant boost in ...', Aug 2024: REO concentrate 'selling 5,839t at an average price of $4,183 per ton' "
+        "(https://metalnomist.com/2024/08/mp-materials-sees-significant-boost-in.html)",
+        f"4,183 USD/t REO × {pk.REE_TREO:.0%} TREO in the concentrate (Recipes REE_SEP); MP's Q2 2024 realised price, taken as CIF China; "
+        "no REE production in the base",
+    )
+    return {"ZNPB_CONC": znpb, "CHROMITE": float(CHROMITE_CIF), "NDPR_OXIDE": ndpr, "REE_CONC": ree}
 
 
 def _markets(b, pk, explicit: dict[str, float]) -> None:
