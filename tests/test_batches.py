@@ -58,6 +58,27 @@ def test_serial_runner_keeps_the_order_and_isolates_a_crash():
     assert seen == [(1, 4), (2, 4), (3, 4), (4, 4)]
 
 
+def _slow_square(shared: int, x: int) -> int:
+    import time
+
+    time.sleep(0.3)
+    return _square(shared, x)
+
+
+def test_cases_run_here_while_the_cluster_starts_and_the_rest_on_it():
+    from supplyopt.studies.runner import shutdown
+
+    shutdown()  # no cluster left by an earlier test: this batch pays the start-up
+    seen = []
+    items = list(range(1, 13))
+    out, info = run_tasks(_slow_square, 10, items, RunnerOptions(workers=2), on_error=lambda x, exc: f"{x}: {exc}", progress=lambda k, n, r: seen.append(k))
+    assert out == [10 * x * x if x != 3 else "3: three" for x in items]  # item order, the crash in its place
+    assert info["mode"] == LOCAL and info["workers"] == 2
+    assert 1 <= info["ran_here"] < len(items)  # the first case cannot wait for a booting cluster
+    assert seen == list(range(1, 13))
+    shutdown()
+
+
 # ---------------------------------------------------------------------------------------------
 # Warm starts: the values each study passes (the option itself is switched on at merge)
 # ---------------------------------------------------------------------------------------------

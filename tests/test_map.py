@@ -437,6 +437,13 @@ def test_two_concurrent_map_runs_on_one_png(solved_cli, tmp_path):
 
 
 def test_same_plan_same_png_bytes(tiny_results, tmp_path):
-    """Label placement is bounded by iterations, not seconds: two draws give identical files."""
+    """Label placement is bounded by iterations, not seconds: two draws give identical files, and
+    a layout looked up (the second draw) is the layout placed afresh (the cache emptied)."""
+    from supplyopt.io import map as map_module
+
     a, b = draw_map(tiny_results, tmp_path / "a.png"), draw_map(tiny_results, tmp_path / "b.png")
     assert a.read_bytes() == b.read_bytes()
+    assert map_module._LAYOUTS  # the second draw found the first one's layout
+    map_module._LAYOUTS.clear()
+    c = draw_map(tiny_results, tmp_path / "c.png")
+    assert c.read_bytes() == a.read_bytes()

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 import pandas as pd
 
@@ -20,6 +21,8 @@ from supplyopt.inputs.coerce import ROW_COLUMN
 from supplyopt.inputs.instance import Instance
 from supplyopt.inputs.network import Arc, arcs_of, usable_arc_commodities
 from supplyopt.model.metal_prices import metal_priced
+
+T = TypeVar("T")
 
 BASE_SCENARIO = "base"
 
@@ -83,6 +86,15 @@ class ModelData:
     settings: dict[str, Any] = field(default_factory=dict)
     # Markets rows priced from their metals (model/metal_prices.py): (node, commodity, period) → breakdown
     metal_pricing: dict[tuple[str, str, str], dict[str, float]] = field(default_factory=dict)
+    # Views derived from `inputs` alone (a family's rows keyed by period, ...), made on first use
+    # by `view`: they are asked for once per constraint row when results are reported.
+    views: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+
+    def view(self, name: str, make: Callable[[], T]) -> T:
+        """The view `name` of the inputs, made by `make()` the first time; callers must not change it."""
+        if name not in self.views:
+            self.views[name] = make()
+        return self.views[name]
 
     def shortfall_penalty(self, key: tuple[str, str, str]) -> float | None:
         own = self.markets[key]["penalty"]

@@ -35,11 +35,15 @@ from supplyopt.model.terms import add_term
 def freight(d: ModelData) -> dict[tuple[str, str, str], dict]:
     """(corridor, vessel class, period) → its SeaFreight row."""
     df = d.inputs.get("SeaFreight")
-    return expand_periods(df, ["corridor", "vessel_class"], d.periods) if df is not None and len(df) else {}
+    return d.view("sea_freight", lambda: expand_periods(df, ["corridor", "vessel_class"], d.periods)) if df is not None and len(df) else {}
 
 
 def turned_away(d: ModelData) -> set[tuple[str, str]]:
     """(vessel class, port) pairs whose DWT or draft exceeds the port's PortLimits row."""
+    return d.view("turned_away", lambda: _turned_away(d))
+
+
+def _turned_away(d: ModelData) -> set[tuple[str, str]]:
     limits = d.inputs.get("PortLimits")
     vessels = d.inputs.get("VesselClasses")
     if limits is None or vessels is None or not len(limits):
@@ -62,7 +66,11 @@ def fits(d: ModelData, v: str, node: str) -> bool:
 def classes(d: ModelData, fitting: bool = True) -> dict[tuple[str, str], list[str]]:
     """(sea arc, period) → the classes with freight there that both its ends can take (all
     classes with freight when not `fitting`), for every arc of a corridor with freight rows."""
-    away = turned_away(d) if fitting else set()  # once per call: this runs per port row
+    return d.view(f"classes_{fitting}", lambda: _classes(d, fitting))
+
+
+def _classes(d: ModelData, fitting: bool) -> dict[tuple[str, str], list[str]]:
+    away = turned_away(d) if fitting else set()
     out: dict[tuple[str, str], list[str]] = {}
     for k, v, p in freight(d):
         for a in d.corridor_arcs.get(k, []):
@@ -150,7 +158,7 @@ def sea_leg_table(m, d: ModelData, sol) -> pd.DataFrame | None:
 def _blocking_row(d: ModelData, k) -> int | None:
     """PortLimits row of the first end of arc k[1] that turns class k[2] away."""
     a = d.arcs[k[1]]
-    limits = {rec["port"]: rec[ROW_COLUMN] for rec in d.inputs["PortLimits"].to_dict("records")}
+    limits = d.view("port_limit_rows", lambda: dict(zip(d.inputs["PortLimits"]["port"].tolist(), d.inputs["PortLimits"][ROW_COLUMN].tolist())))
     return next((limits[n] for n in (a.tail, a.head) if n in limits and not fits(d, k[2], n)), None)
 
 

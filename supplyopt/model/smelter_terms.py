@@ -24,7 +24,9 @@ from supplyopt.model.terms import add_term
 
 def disposals(d: ModelData) -> dict[tuple[str, str, str], dict]:
     """(node, commodity, period) → its Disposal row."""
-    return expand_periods(d.inputs["Disposal"], ["node", "commodity"], d.periods) if "Disposal" in d.inputs else {}
+    if "Disposal" not in d.inputs:
+        return {}
+    return d.view("disposals", lambda: expand_periods(d.inputs["Disposal"], ["node", "commodity"], d.periods))
 
 
 def add_smelter_terms(m: pyo.ConcreteModel, d: ModelData) -> None:

@@ -191,6 +191,17 @@ class _CoverGraph:
                     near[v].add(u)
             self.near[c] = near
         self.regions: dict[tuple, np.ndarray | None] = {}
+        self._sinks: dict[str, np.ndarray] = {}
+
+    def sinks(self, d: ModelData, reach: Reach, c: str) -> np.ndarray:
+        """Nodes where c leaves the network (markets, disposals, recipes taking it), as a mask."""
+        if c not in self._sinks:
+            taken = np.zeros(len(reach.nodes), dtype=bool)
+            taken[[reach.pos[n] for n, cc, _p in d.markets if cc == c]] = True
+            taken[[reach.pos[n] for n, cc, _p in smelter_terms.disposals(d) if cc == c]] = True
+            taken[[reach.pos[j] for j, r in d.site_recipes if d.recipes[r]["input"] == c]] = True
+            self._sinks[c] = taken
+        return self._sinks[c]
 
 
 def _cover_rows(m, d: ModelData, reach: Reach, graph: _CoverGraph, s, p, b, by_corridor, covers: _Rows) -> None:
@@ -296,10 +307,7 @@ def _source_region(d: ModelData, reach: Reach, graph: _CoverGraph, c: str, a: st
                     if outside[v] and not beyond[v]:
                         beyond[v] = True
                         stack.append(v)
-            taken = np.zeros(len(reach.nodes), dtype=bool)  # sinks of c: a pocket holding one is an alternative, not S
-            taken[[reach.pos[n] for n, cc, _p in d.markets if cc == c]] = True
-            taken[[reach.pos[n] for n, cc, _p in smelter_terms.disposals(d) if cc == c]] = True
-            taken[[reach.pos[j] for j, r in d.site_recipes if d.recipes[r]["input"] == c]] = True
+            taken = graph.sinks(d, reach, c)  # a pocket holding a sink of c is an alternative, not S
             pocket = np.zeros(len(reach.nodes), dtype=bool)
             for start in np.flatnonzero(outside & ~beyond):
                 if pocket[start]:

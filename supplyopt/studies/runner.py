@@ -10,9 +10,11 @@ Where the cases run (`RunnerOptions`):
 A local cluster costs a few seconds to start (worker processes import pandas, Pyomo and
 highspy). It is started only when the batch is worth it: at least `min_tasks` cases and, when the
 caller knows how long one case takes (e.g. from the base solve it ran first), an estimated serial
-time of at least `min_seconds`. A cluster once started is kept for the rest of the process
-(`shutdown()` closes it; it is also closed at exit), so a command with several batches pays the
-start-up once.
+time of at least `min_seconds`. Its start-up is not waited for: it boots in a background thread
+while this process runs cases itself, from the end of the list (callers put the long cases
+first, for the cluster); once the workers are up they get every case not yet begun. A cluster
+once started is kept for the rest of the process (`shutdown()` closes it; it is also closed at
+exit), so a command with several batches pays the start-up once.
 
 `fn(shared, item)` must be a module-level (picklable) function; `shared` is sent to the workers
 once. A case that raises becomes `on_error(item, exc)` in its place; the batch goes on. Results
@@ -24,6 +26,7 @@ from __future__ import annotations
 import atexit
 import logging
 import os
+import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -124,10 +127,7 @@ def run_tasks(
     if mode == SERIAL:
         out = []
         for item in items:
-            try:
-                res = fn(shared, item)
-            except Exception as exc:  # noqa: BLE001 - as on a cluster: one case's crash must not sink the batch
-                res = on_error(item, exc)
+            res = _run_here(fn, shared, item, on_error)
             out.append(res)
             if progress:
                 progress(len(out), len(items), res)
@@ -142,33 +142,98 @@ def run_tasks(
 def _run_dask(fn, shared, items, options: RunnerOptions, mode: str, on_error, progress) -> tuple[list[Any], dict[str, Any]]:
     from dask.distributed import Client, as_completed
 
+    out: list[Any] = [None] * len(items)
+    done = 0
+
+    def finished(i: int, res: Any) -> None:
+        nonlocal done
+        out[i] = res
+        done += 1
+        if progress:
+            progress(done, len(items), res)
+
     own_client = None
     try:
         if mode == DASK:
             client = own_client = Client(options.scheduler, timeout="10s")
             info: dict[str, Any] = {"mode": DASK, "scheduler": options.scheduler}
+            futures = _submit(client, fn, shared, items, range(len(items)))
         else:
-            client, cluster = _local_client(options.n_workers)
-            info = {"mode": LOCAL, "scheduler": cluster.scheduler_address}
+            client, futures, local = _boot_while_working(fn, shared, items, options, on_error, finished)
+            info = {"mode": LOCAL, "scheduler": client.scheduler.address if client else None, "ran_here": local}
     except (OSError, TimeoutError, ValueError) as exc:
         what = f"cannot reach the Dask scheduler at {options.scheduler}" if mode == DASK else "cannot start a local Dask cluster"
         raise ClusterError(f"{what}: {exc} (run with --serial to run without Dask)") from exc
     try:
-        info["workers"] = len(client.scheduler_info().get("workers", {}))
-        shared_future = client.scatter(shared, broadcast=True)
-        futures = {client.submit(fn, shared_future, item, pure=False, retries=0): i for i, item in enumerate(items)}
-        out: list[Any] = [None] * len(items)
-        done = 0
-        for fut in as_completed(futures):
+        info["workers"] = len(client.scheduler_info().get("workers", {})) if client else 0
+        for fut in as_completed(futures) if futures else ():
             i = futures[fut]
             try:
-                out[i] = fut.result()
+                res = fut.result()
             except Exception as exc:  # noqa: BLE001 - a crashed case or a lost worker: report, go on
-                out[i] = on_error(items[i], exc)
-            done += 1
-            if progress:
-                progress(done, len(items), out[i])
+                res = on_error(items[i], exc)
+            finished(i, res)
         return out, info
     finally:
         if own_client is not None:
             own_client.close()
+
+
+def _submit(client, fn, shared, items, which) -> dict[Any, int]:
+    """Send `shared` to every worker once and submit the cases `which`: {future: index}."""
+    which = list(which)
+    if not which:
+        return {}
+    shared_future = client.scatter(shared, broadcast=True)
+    return {client.submit(fn, shared_future, items[i], pure=False, retries=0): i for i in which}
+
+
+def _run_here(fn, shared, item, on_error) -> Any:
+    try:
+        return fn(shared, item)
+    except Exception as exc:  # noqa: BLE001 - as on a cluster: one case's crash must not sink the batch
+        return on_error(item, exc)
+
+
+def _boot_while_working(fn, shared, items, options: RunnerOptions, on_error, finished):
+    """Start (or reuse) the local cluster in a background thread and, until it is up, run cases
+    here from the end of the list; then submit every case not begun. (client or None, {future:
+    index}, how many cases ran here). The start-up stops hiding behind work, and a batch the
+    cluster would barely help is not slowed by it."""
+    if _CLUSTER.get("cluster") is not None and _CLUSTER.get("workers") == options.n_workers:
+        client, _cluster = _local_client(options.n_workers)
+        return client, _submit(client, fn, shared, items, range(len(items))), 0
+    lock = threading.Lock()
+    begun = [False] * len(items)
+    boot: dict[str, Any] = {}
+
+    def start() -> None:
+        try:
+            client, _cluster = _local_client(options.n_workers)
+            with lock:
+                rest = [i for i, b in enumerate(begun) if not b]
+                for i in rest:
+                    begun[i] = True
+            boot["futures"] = _submit(client, fn, shared, items, rest)
+            boot["client"] = client
+        except BaseException as exc:  # noqa: BLE001 - re-raised in the caller's thread below
+            boot["error"] = exc
+
+    thread = threading.Thread(target=start, name="supplyopt-cluster-start", daemon=True)
+    thread.start()
+    here = 0
+    while thread.is_alive():
+        with lock:
+            i = next((j for j in range(len(items) - 1, -1, -1) if not begun[j]), None)
+            if i is not None:
+                begun[i] = True
+        if i is None:
+            break
+        finished(i, _run_here(fn, shared, items[i], on_error))
+        here += 1
+    thread.join()
+    if "error" in boot:
+        if here == len(items):
+            return None, {}, here  # every case ran here: the cluster was not needed after all
+        raise boot["error"]
+    return boot["client"], boot["futures"], here
