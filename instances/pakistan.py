@@ -197,8 +197,27 @@ NODES: dict[str, tuple[str, str, float, float, str, str, str]] = {
     "SAINDAK": ("Saindak (Cu-Au mine and blister smelter, MCC)", "mine", 29.249, 61.612, "Balochistan/Chagai", "S", "Wikipedia"),
     "DUDDAR": ("Duddar (Zn-Pb underground mine)", "mine", 26.0, 66.2, "Balochistan/Lasbela", "U", "estimated from '81 km NW of Winder'"),
     "QILA_ABDULLAH_SB": ("Qila Abdullah antimony", "mine", 30.73, 66.66, "Balochistan/Qila Abdullah", "U", "town coordinates"),
-    "CHITRAL_SB": ("Chitral antimony (Krinj, Partsan, Awireth)", "mine", 35.85, 71.79, "KP/Chitral", "U", "district centre"),
-    "MUSLIM_BAGH": ("Muslim Bagh-Khanozai chromite", "mine", 30.83, 67.73, "Balochistan/Qila Saifullah", "U", "facts sheet M8"),
+    "CHITRAL_SB": (
+        "Chitral antimony (Krinj, Partsan, Awireth)",
+        "mine",
+        35.8461,
+        71.7858,
+        "KP/Chitral",
+        "C",
+        "Chitral town point (Simple English Wikipedia 'Chitral', https://simple.m.wikipedia.org/wiki/Chitral: '35°50′46″N 71°47′09″E / "
+        "35.84611°N 71.78583°E'): the deposits (Gamerith 1990, 'Antimony, gold and polymetallic deposits of the Awireth-Krinj area') "
+        "are placed at the town, where R-18's published 309 km starts",
+    ),
+    "MUSLIM_BAGH": (
+        "Muslim Bagh-Khanozai chromite",
+        "mine",
+        30.8167,
+        67.7333,
+        "Balochistan/Qila Saifullah",
+        "C",
+        "Muslim Bagh town point (Hubbry 'Muslim Bagh', https://www.hubbry.com/Muslim_Bagh: 'it lies at coordinates 30°49′N 67°44′E'; "
+        "low-confidence page, an AI-written section): the chromite workings are placed at the town",
+    ),
     "LOE_SHILMAN": ("Loe Shilman carbonatite (REE prospect, placeholder)", "mine", 34.1, 71.1, "KP/Khyber", "U", "facts sheet M11"),
     # refinery candidate sites
     "REF_PORT_QASIM": (
@@ -366,7 +385,17 @@ NODES: dict[str, tuple[str, str, float, float, str, str, str]] = {
         "Rohri city point (Wikipedia 'Rohri', en.m.wikipedia.org via rp.liu233w.com: 27°40′59″N 68°54′00″E): the junction is in the city",
     ),
     "BIN_QASIM_RS": ("Bin Qasim station (ML-1 km 43)", "hub", 24.85, 67.30, "Sindh/Karachi", "A", "near Port Qasim, not in the facts sheet"),
-    "KARACHI_RS": ("Karachi (Kiamari) railhead (ML-1 km 0)", "hub", 24.82, 66.98, "Sindh/Karachi", "A", "next to Karachi Port"),
+    "KARACHI_RS": (
+        "Karachi (Kiamari) railhead (ML-1 km 0)",
+        "hub",
+        24.835,
+        66.982,
+        "Sindh/Karachi",
+        "C",
+        "placed at the Port of Karachi point (Wikipedia, detailedpedia.com: 24°50′06″N 66°58′55″E): 'Kiamari is the landing-place for "
+        "passengers and goods ... Kiamari is a station on the North-Western Railway' (Imperial Gazetteer 1908, "
+        "http://www.indpaedia.com/ind/index.php/Kiamari)",
+    ),
 }
 
 
@@ -430,7 +459,6 @@ ROAD_ROUTES = (
 
 # Single road corridors: (code, name, from, to, km, flag, source)
 ROADS = (
-    ("R-01", "R-01 Reko Diq-Nokkundi mine road (to N-40)", "REKO_DIQ", "NOKKUNDI", 70.0, "U", "facts 3a R-01: ~70 km (pakistantoday.org 2024); GC 75"),
     ("R-03", "R-03 Saindak-Taftan", "SAINDAK", "TAFTAN", 35.0, "S", "facts 3a R-03: 35 km (saindak.com.pk)"),
     ("R-09", "R-09 N-30 Basima-Khuzdar", "BASIMA", "KHUZDAR", 108.0, "C", "facts 3a R-09: 106-110 km (CPEC; NHA list), midpoint"),
     (
@@ -439,8 +467,11 @@ ROADS = (
         "DALBANDIN",
         "KHARAN",
         200.0,
-        "U",
-        "facts 3a R-10: 200 km, saves >250 km vs the Lakpass route (Nation 2018); Yakmach lies between Dalbandin and Nokkundi",
+        "S",
+        "The Nation, 8 Sep 2017, 'NHA okays construction of Yakmach-Kharan road's 2 sections': 'The 200 km long project is divided into four "
+        "packages' (http://nation.com.pk/business/08-Sep-2017/nha-okays-construction-of-yakmach-kharan-road-s-2-sections); Pakistan Observer, "
+        "7 Apr 2018: '200 km long Yakmach-Kharan section' (https://pakobserver.net/pm-to-open-important-projects-in-balochistan/). "
+        "UrduPoint/APP 2020 says '264 kilometres road'; Dalbandin stands in for Yakmach (between Dalbandin and Nokkundi)",
     ),
     (
         "R-11",
@@ -456,6 +487,16 @@ ROADS = (
     ("R-12", "R-12 Duddar-Karachi via Winder/N-25", "DUDDAR", "KARACHI", 200.0, "S", "facts 3a R-12: ~200 km (Wikipedia)"),
     ("R-18", "R-18 N-45 Chitral-Nowshera", "CHITRAL_SB", "NOWSHERA", 309.0, "S", "facts 3a R-18: 309 km (NHA list)"),
     (
+        "R-13",
+        "R-13 N-50 Muslim Bagh-Kuchlak-Quetta",
+        "MUSLIM_BAGH",
+        "QUETTA",
+        121.0,
+        "S",
+        "beautifulplaces.pk, 'Muslim Bagh': 'Muslim bagh is 121 km away from Quetta' "
+        "(https://beautifulplaces.pk/about-muslim-bagh-balochistan-history-muslim-bagh); GC 99.5 km, so 1.22 × GC",
+    ),
+    (
         "R-16",
         "R-16 N-5 Nowshera-Karachi",
         "NOWSHERA",
@@ -466,17 +507,30 @@ ROADS = (
     ),
 )
 
-# Roads without a published length: GC × ROAD_FACTOR (A). (code, name, from, to)
-ROAD_FACTOR = 1.3
+# Roads without a published length: GC × ROAD_FACTOR, a published national circuity factor (C where
+# both ends' coordinates are sourced, else U). (code, name, from, to)
+ROAD_FACTOR = 1.26
+ROAD_FACTOR_SOURCE = (
+    "Kim, Shin, Lee & Suh (2015), 'Calculation of Regional Circuity Factors using Road Network Distance in South Korea', J. Korean Soc. "
+    "Agric. Eng. 57(4): 'The national circuity factor of South Korea is 1.26 which is higher than USA and smaller than Japan or EU' "
+    "(http://grec.snu.ac.kr/publications/); a generic figure: this model's sourced Balochistan highways run 1.04-1.51 × GC"
+)
 ROADS_GC = (
+    ("R-01", "R-01 Reko Diq-Nokkundi mine road (to N-40)", "REKO_DIQ", "NOKKUNDI"),
     ("R-04f", "R-04 N-25 Qila Abdullah-Quetta (Quetta-Chaman section)", "QILA_ABDULLAH_SB", "QUETTA"),
-    ("R-13", "R-13 N-50 Muslim Bagh-Kuchlak-Quetta", "MUSLIM_BAGH", "QUETTA"),
     ("R-10b", "Kharan-Basima road (links R-10 to N-85/N-30)", "KHARAN", "BASIMA"),
     ("A-PT", "Pasni-Turbat road", "PASNI", "TURBAT"),
     ("A-LS", "Loe Shilman-Nowshera access (Khyber)", "LOE_SHILMAN", "NOWSHERA"),
     ("K-PQ", "Karachi-Port Qasim road", "KARACHI", "PORT_QASIM"),
     ("K-KPT", "Karachi-Karachi Port (Kiamari) road", "KARACHI", "KARACHI_PORT"),
 )
+GC_NOTES = {
+    "R-01": "; replaces ~70 km, a straight-line statement ('70 kilometres north-west of Naukundi', http://www.raafay-awan.blogspot.com/2015/02/reko-diq-pakistan.html) shorter than the GC",
+    "R-04f": "; U: Qila Abdullah town point unsourced. Check: Express, 9 Dec 2025 (https://www.express.pk/story/2790504/balochistan-development-2790504): "
+    "N-25 'کچلاک تا قلعہ عبداللہ 62 کلومیٹر' (Kuchlak to Qila Abdullah 62 km), Quetta-Kuchlak not found",
+    "R-10b": "; U: Basima point unsourced",
+    "A-LS": "; U: Loe Shilman point unsourced",
+}
 
 # Links that only carry cargo away from a mine or into a port (so no mine or port siding can
 # serve as a free transfer point between other corridors).
@@ -660,7 +714,8 @@ def _corridors(b: _Book) -> None:
     for code, name, a, z in ROADS_GC:
         km = _gc(a, z) * ROAD_FACTOR
         add(code, name, a, z, "road", km, ROAD_CAP_TPY)
-        b.src("Corridors", code, "distance_km", round(km, 1), "A", f"GC {_gc(a, z):.0f} km × {ROAD_FACTOR} (facts: road ≈ GC × 1.2-1.4)")
+        flag = "C" if NODES[a][5] in "SC" and NODES[z][5] in "SC" else "U"
+        b.src("Corridors", code, "distance_km", round(km, 1), flag, ROAD_FACTOR_SOURCE, f"GC {_gc(a, z):.1f} km × {ROAD_FACTOR}" + GC_NOTES.get(code, ""))
     b.src(
         "Corridors",
         "road segments",

@@ -25,9 +25,11 @@ BUYERS = {
 }
 PORTS = ("PORT_QASIM", "KARACHI_PORT", "GWADAR", "PASNI")
 
-# Approximate sea distances from Karachi (km), for the Corridors sheet only: freight is per tonne
-# (SeaFreight), the sea mode costs nothing per tonne-km. Gwadar and Pasni are ~500 km west.
-SEA_KM = {"BUY_CHINA": 9_000.0, "BUY_EU": 11_800.0, "BUY_USA": 17_500.0}
+# Sea distances (km) from Karachi / Port Qasim and from Gwadar / Pasni to Shanghai, Rotterdam (Suez) and
+# Houston (Suez), computed with searoute 1.6.0 (PyPI; Eurostat MARNET network) between the sourced port
+# points. Freight is per tonne (SeaFreight); the sea mode costs nothing per tonne-km.
+SEA_KM = {"BUY_CHINA": 9_643.0, "BUY_EU": 11_478.0, "BUY_USA": 17_758.0}
+SEA_KM_MAKRAN = {"BUY_CHINA": 9_910.0, "BUY_EU": 11_183.0, "BUY_USA": 17_463.0}
 
 # Vessel classes: (DWT, laden draft m).
 VESSELS = {"HANDYSIZE": (35_000.0, 10.0), "SUPRAMAX": (58_000.0, 12.2)}
@@ -127,7 +129,7 @@ def _sea(b, pk) -> dict[tuple[str, str], float]:
     for port in PORTS:
         for buyer in BUYERS:
             code = f"S-{port.split('_')[0][:3]}-{buyer.removeprefix('BUY_')}"
-            km = SEA_KM[buyer] + (500.0 if port in ("GWADAR", "PASNI") and buyer == "BUY_CHINA" else 0.0)
+            km = (SEA_KM_MAKRAN if port in ("GWADAR", "PASNI") else SEA_KM)[buyer]
             b.row(
                 "Corridors",
                 {
@@ -152,10 +154,15 @@ def _sea(b, pk) -> dict[tuple[str, str], float]:
         "Corridors",
         "S-*",
         "distance_km",
-        "9,000 / 11,800 / 17,500 km from Karachi",
-        "U",
-        "approximate sea-route lengths to Shanghai, Rotterdam (Suez) and Houston (Suez)",
-        "shown only: the sea mode costs 0 per t-km",
+        "9,643 / 11,478 / 17,758 km from Karachi and Port Qasim; 9,910 / 11,183 / 17,463 km from Gwadar and Pasni",
+        "C",
+        "computed with searoute 1.6.0 (PyPI, 'shortest sea route between two points on Earth', Eurostat MARNET network) between the "
+        "model's sourced port points and Shanghai 31°14'N 121°28'E (China MSA, https://en.msa.gov.cn/html/shangHaiPort/), Port of Rotterdam "
+        "51.8850 N 4.2867 E (Wikipedia, https://wikimili.com/en/Port_of_Rotterdam), Port of Houston 29.717 N 95.250 W (Wikipedia, "
+        "https://pwojczyn.com/wiki/view_html.php?lang=en&q=Port_of_Houston&sq=crain_ford); EU and US via Suez",
+        "check: the same tool gives Shanghai-Rotterdam 10,582 nm against 'about 10,600 nautical miles' via Suez (Port Economics, "
+        "https://porteconomicsmanagement.org/pemp/contents/part1/interoceanic-passages/routing-options-shanghai-rotterdam); "
+        "shown, and the EU/US freight ratio: the sea mode costs 0 per t-km",
     )
     b.src(
         "SeaFreight",
