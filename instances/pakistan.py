@@ -1433,24 +1433,69 @@ RISK_ROUTES = (
     (
         "R-02 N-40",
         ("R-02a", "R-02b", "R-02c", "R-02d"),
-        2.0,
+        2.5,
         BAL,
-        "C",
-        "6b: Nushki Apr 2024 (11 passengers killed after ID checks), Noshki 16 Mar 2025 (VBIED on an FC convoy to Nokkundi); "
-        "the log's third N-40 incident, the 2025 Nokkundi bombing (U source), is counted once, at the Nokkundi node",
+        "U",
+        "6b: Nushki Apr 2024 (11 passengers killed after ID checks), Noshki 16 Mar 2025 (VBIED on an FC convoy to Nokkundi; Dawn "
+        "https://www.dawn.com/news/1898361/five-martyred-in-ambush-on-forces-near-noshki); the log's third N-40 incident, the 2025 Nokkundi "
+        "bombing, is counted once, at the Nokkundi node; plus, not in 6b, ~14 May 2025 four LPG truck drivers seized at Ahmedwal on the "
+        "Quetta-Taftan highway and killed (Devdiscourse, agencies, https://www.devdiscourse.com/article/law-order/3381363-tragedy-on-the-"
+        "quetta-taftan-highway-truck-drivers-targeted-in-balochistan; aggregator: U, half)",
     ),
     (
         "R-04 N-25",
         ("R-04a", "R-04b", "R-04c", "R-04d", "R-04e"),
+        4.0,
+        BAL,
+        "C",
+        "6b's 2-3 now all confirmed, plus one it lacks (one per route a day): 26 Aug 2024 Kalat highway seized and Bela FC camp stormed "
+        "(Dawn 'Balochistan rocked by violence as multiple attacks claim 40 lives' https://www.dawn.com/news/1854838/balochistan-rocked-by-"
+        "violence-as-multiple-attacks-claim-40-lives-21-terrorists-killed); Mangochar (Kalat) ~1 Feb 2025, ISPR: 18 FC killed as militants "
+        "tried to block the road (ARY Urdu https://urdu.arynews.tv/kalat-operation-18-soldiers-martyred-12-terrorists-killed); "
+        "Khuzdar 21 May 2025, school bus bombed at Zero Point on the Karachi-Quetta highway (Dawn https://www.dawn.com/news/1912357/"
+        "at-least-4-students-killed-several-injured-as-school-bus-comes-under-attack-in-khuzdar-dc); Surab 30 May 2025, not in 6b: "
+        "'initially blocked the Quetta-Karachi Highway at Surab' (Dawn e-paper https://epaper.dawn.com/DetailImage.php?StoryImage=31_05_2025_001_006)",
+    ),
+    (
+        "R-05 N-85",
+        ("R-05a", "R-05b", "R-05c"),
+        0.0,
+        BAL,
+        "U",
+        "6b: none logged, and no attack placed on the N-85 itself found; but CRSS names Kech (Hoshab) among the most affected districts and "
+        "Dawn reports 'roads were also blocked in Turbat, Panjgur and Pasni' on 26 Mar 2025 (https://www.dawn.com/news/1900559/several-killed-"
+        "vehicles-torched-in-balochistan): the zero is a lower bound",
+    ),
+    (
+        "R-06 M-8",
+        ("R-06a", "R-06b"),
         2.5,
         BAL,
         "U",
-        "6b: 2-3 (Aug 2024 BLA attacks at Kalat and Bela; 2025 Mangocher blockade and Khuzdar bus, U sources): midpoint",
+        "6b's 1-2 now confirmed: PNS Siddique, Turbat, 25-26 Mar 2024; 4 Jan 2025 Turbat (new Behman) VBIED on an FC coach (Dawn 'Five FC men "
+        "among six martyred in Kech blast' https://www.dawn.com/news/1883194/five-fc-men-among-six-martyred-in-kech-blast); plus, not in 6b, "
+        "18 Sep 2025 VBIED on an FC bus convoy at Konchati Cross on the M-8, 60 km from Turbat (The Balochistan Post https://thebalochistanpost."
+        "net/2025/09/suicide-attack-targets-military-convoy-in-balochistans-kech; partisan source: U, half)",
     ),
-    ("R-05 N-85", ("R-05a", "R-05b", "R-05c"), 0.0, BAL, "U", "6b: none logged (but CRSS names Kech, at Hoshab, among the most affected districts: U)"),
-    ("R-06 M-8", ("R-06a", "R-06b"), 1.5, BAL, "U", "6b: 1-2 (Turbat naval air station 25-26 Mar 2024; 2025 Turbat bombing, U source): midpoint"),
-    ("R-08 N-10", ("R-08a", "R-08b"), 2.0, BAL, "C", "6b: Nov 2023 ambush Pasni-Ormara (14 soldiers); Aug 2024 BLA attacks on the coast"),
-    ("L-02 ML-4", ("L-02a", "L-02b", "L-02c", "L-02d", "L-02e"), 1.0, BAL, "C", "6b: Aug 2024 Mastung track blown"),
+    (
+        "R-08 N-10",
+        ("R-08a", "R-08b"),
+        4.0,
+        BAL,
+        "C",
+        "6b: Nov 2023 ambush Pasni-Ormara (14 soldiers); Aug 2024 BLA attacks on the coast; plus two not in 6b: 3-4 Mar 2025 N-10 blocked at "
+        "Makola, six gas tankers torched (Dawn https://www.dawn.com/news/1895822/armed-men-block-makran-highway-torch-vehicles); 26 Mar 2025 "
+        "four bus passengers killed at Kalmat, Pasni-Ormara (Dawn https://www.dawn.com/news/1900559/several-killed-vehicles-torched-in-balochistan)",
+    ),
+    (
+        "L-02 ML-4",
+        ("L-02a", "L-02b", "L-02c", "L-02d", "L-02e"),
+        2.0,
+        BAL,
+        "C",
+        "6b: Aug 2024 Mastung track blown; plus, not in 6b, 23 Sep 2025 Jaffer Express derailed by a blast between Digari Cross and Saryab "
+        "(Quetta-Spezand) (Daily Pakistan https://en.dailypakistan.com.pk/07-Oct-2025/several-injured-as-jaffer-express-derails-near-sultan-kot-after-blast)",
+    ),
     (
         "L-03a Bolan",
         ("L-03a",),
@@ -1463,10 +1508,15 @@ RISK_ROUTES = (
     (
         "L-03b Sibi-Rohri",
         ("L-03b",),
-        0.0,
-        {"BAL": 0.5, "REST": 0.5},
-        "A",
-        "none logged; Sibi-Jacobabad in Balochistan, Jacobabad-Rohri in Sindh (half each, A)",
+        3.0,
+        {"BAL": 0.65, "REST": 0.35},
+        "C",
+        "none in 6b, but Geo reports three track blasts derailing the Jaffar Express in Sindh: Jun 2025 near Jacobabad, 28 Jul 2025 near "
+        "Shikarpur (https://www.geo.tv/latest/616188-explosion-derails-jaffer-express-near-shikarpur), 7 Oct 2025 near Sultan Kot "
+        "(https://www.geo.tv/latest/627393-four-passengers-injured-after-blast-derails-jaffar-express-in-sindhs-shikarpur); "
+        "provinces by ML-3 chainage (Rohri-Chaman line, Wikipedia copy https://readtiger.com/wkp/en/Rohri%E2%80%93Chaman_Line: "
+        "Rohri 0, Jacobabad 84 (Sindh), Dera Allah Yar 97 (Balochistan), Sibi 240): Balochistan (240 - 84)/240 = 0.65, Sindh 0.35 "
+        "(the incidents are all in Sindh but n_bal weighs them by the unit's shares)",
     ),
     ("L-05 ML-1", ("L-05a", "L-05b"), 0.0, REST, "C", "none logged; Sindh"),
 )
@@ -1484,20 +1534,30 @@ RISK_NODES = (
     (
         "Quetta",
         ("QUETTA", "QUETTA_RS"),
-        1.5,
-        "U",
-        "6b: Quetta station bombing 9 Nov 2024 (moved here from the log's L-03 count) + 2025 Quetta FC HQ attack (U source, half); "
-        "6a: Quetta tops both district lists",
+        2.0,
+        "C",
+        "6b: Quetta station bombing 9 Nov 2024 (moved here from the log's L-03 count; ARY https://arynews.tv/quetta-railway-station-train-"
+        "operations-suspended/) + 30 Sep 2025 FC HQ attack, now confirmed (Dawn 'Suicide attack on FC HQ in Quetta claims 10 lives' "
+        "https://www.dawn.com/news/1945776); 6a: Quetta tops both district lists",
     ),
     (
         "Nokkundi",
         ("NOKKUNDI", "NOKKUNDI_RS", "REF_NOKKUNDI"),
-        0.5,
-        "U",
-        "6b: 2025 Nokkundi bombing (U, partisan source: half; moved here from the log's R-02 count); "
+        1.0,
+        "C",
+        "6b: 30 Nov 2025 suicide attack on the FC brigade HQ at Nokkundi (moved here from the log's R-02 count), now confirmed: "
+        "'نوکنڈی میں ایف سی ہیڈکوارٹر پر حملہ' (Dawn News https://www.dawnnews.tv/news/1274589/, citing Dawn); "
         "a truck-rail transfer passes both the town and the railhead (longer dwell)",
     ),
-    ("Pasni", ("PASNI", "REF_PASNI"), 0.5, "A", "none logged: half an incident over the window (zero-count estimate)"),
+    (
+        "Pasni",
+        ("PASNI", "REF_PASNI"),
+        1.0,
+        "C",
+        "not in 6b: 25-26 Aug 2024 attacks 'targeting Levies and police stations in Mastung, Kalat, Pasni, and Suntsar' (Dawn "
+        "https://www.dawn.com/news/1854838/balochistan-rocked-by-violence-as-multiple-attacks-claim-40-lives-21-terrorists-killed); "
+        "the same night's Coastal Highway blockade is R-08's",
+    ),
 )
 
 # Disruptions. Closure length of an incident: Pareto tail S(d) = P(closure ≥ d days) = d^-α
@@ -1704,7 +1764,9 @@ def _risk(b: _Book) -> None:
         LOG_YEARS,
         "U",
         "facts 6b: entries Aug 2023 to 2025",
-        "2023-2025 taken as 3 years; the log is a sample of reported incidents",
+        "2023-2025 taken as 3 years; the counts are 6b's entries checked in Dawn/Geo/ARY plus those found on the same routes while checking "
+        "(one per route a day; R-04, R-06, R-08, L-02, L-03b, Pasni): still a sample of reported incidents, a lower bound. No per-route "
+        "dataset (PICSS, PIPS, SATP by highway) was found",
     )
     b.src("CorridorRisk", "all", "(k, prior shape)", PRIOR_SHAPE, "A", "assumption", "the provincial prior weighs as much as one logged incident")
     b.src(
@@ -1744,7 +1806,10 @@ def _risk(b: _Book) -> None:
         "A",
         "assumption (no security cost in the facts sheet)",
         "guards, pickets and war-risk cover scale with the threat along the segment; a Balochistan road route "
-        "with ~1 incident a year costs ~10 USD/t, ~20 % on top of trucking",
+        "with ~1 incident a year costs ~10 USD/t, ~20 % on top of trucking. The only published per-tonne security charge found is far "
+        "lower: coal trucks Harnai/Duki to Punjab pay 'Rs230 per tonne to the Frontier Corps' (Dawn, 8 Jun 2023, https://www.dawn.com/"
+        "news/1758578/coal-supply-at-risk-as-security-concerns-mount) = 0.82 USD/t at 280 PKR/USD, for the whole haul, guards only; "
+        "no route length for that haul was found to turn it into a κ",
     )
     b.src(
         "CorridorRisk",
@@ -1761,7 +1826,10 @@ def _risk(b: _Book) -> None:
         "convoy_size_t, escort_cost_usd_per_convoy",
         f"{CONVOY_T:,.0f} t; {ESCORT_USD_PER_KM:g} USD per convoy-km",
         "A",
-        "assumption; facts 3c: ~25 t per truck",
+        "assumption; facts 3c: ~25 t per truck (Reko Diq: 1 Mt/yr replacing 'more than 28,000 truckloads' = ~36 t, "
+        "https://burakbaloch.pk/rail-track-from-balochistan); no convoy size or escort tariff published (Balochistan's interim convoy "
+        "system, https://pakobserver.com.pk/pakistan-news/latest-news/balochistan-to-raise-dedicated-highway-security-force-in-rs-25-"
+        "billion-plan/, gives none)",
         f"escorted: Balochistan roads with ρ_u ≥ ρ̄ Balochistan (planned roads included); convoy {CONVOY_TRUCKS} trucks × {TRUCK_T:g} t; "
         "escort = two vehicles with crews, fuel and allowances",
     )
