@@ -83,7 +83,8 @@ CU_PAYABLE = 0.965
 AU_PAYABLE_CONC = 0.97  # gold payable in a ~10 g/t copper concentrate
 AU_RC_OZ = 5.0  # USD/oz payable gold
 SB_CONC_GRADE = 0.50  # Sb content of antimony concentrate
-SB_CONC_PAYABLE = 0.60  # share of the metal price paid for Sb in concentrate
+# Sb paid in concentrate: Hunan 50 % concentrate 149,000 CNY per metal t against 1# ingot 172,500 (100ppi, 23 Sep 2025)
+SB_CONC_PAYABLE = round(149_000 / 172_500, 4)  # 0.8638 of the metal price
 
 # Reko Diq (S: the minister's written answer to the National Assembly, Business Recorder 16 May 2025):
 # Phase 1 from 2028 targets 200 kt Cu + 300 koz Au a year, Phase 2 from 2034 400 kt Cu + 500 koz Au.
@@ -121,7 +122,7 @@ DORE_PAYABLE = 0.995  # doré sold at 99.5 % of contained gold value
 SAINDAK_AU_GPT = 1.46e6 / 15_800  # g Au per t blister, ≈92.4
 BLISTER_CU = 0.985  # Cu content of blister, A
 BLISTER_CU_PAYABLE = 0.99
-BLISTER_RC = 150.0  # USD/t blister refining charge, A
+BLISTER_RC = 116.0  # USD/t blister, 2024 CIF China benchmark (SMM; 2025: 95), the year CU_TC is held at
 BLISTER_AU_PAYABLE = 0.95
 # Saindak's 2021 cash cost (Mines row): MRDL's 2021 profit and output (Energy Update), 2021 prices (Barrick Annual Report 2021).
 SAINDAK_PROFIT_2021, SAINDAK_T_2021 = 74.71e6, 16_426.0
@@ -1092,13 +1093,39 @@ def _mines(b: _Book) -> None:
         "facts M5: 500 kt/yr ore (Dawn 29 Dec 2019); 8.6 % Zn, 3.2 % Pb (Wikipedia)",
         "recoveries 85 % Zn / 80 % Pb and concentrate grades 50 % Zn / 60 % Pb are A",
     )
-    b.src("Mines", "DUDDAR/ZNPB_CONC", "cost_usd_per_t", round(50.0 * 500_000 / (zn_t + pb_t), 2), "A", "assumption", "50 USD/t ore underground")
+    b.src(
+        "Mines",
+        "DUDDAR/ZNPB_CONC",
+        "cost_usd_per_t",
+        round(50.0 * 500_000 / (zn_t + pb_t), 2),
+        "A",
+        "assumption",
+        "50 USD/t ore underground; searched: Beijing Review (28 Oct 2017) gives Jan-Sep 2017 sales (28,445 t Zn + 3,651 t Pb concentrate) and "
+        "profit (6.4 M USD) but no revenue, and no 2017 average Zn/Pb price was found to value them",
+    )
 
     mine("MUSLIM_BAGH", "CHROMITE", None, 400 * 300, 100.0)
     b.src(
-        "Mines", "MUSLIM_BAGH/CHROMITE", "max_t_per_yr", 120_000, "U", "facts M8: 300-500 t/day trucked to Karachi (older source)", "400 t/day × 300 days (C)"
+        "Mines",
+        "MUSLIM_BAGH/CHROMITE",
+        "max_t_per_yr",
+        120_000,
+        "C",
+        "Liquisearch (Wikipedia), 'Muslim Bagh - Chromite': 'Presently, 300 to 500 tons of chromite are being produced at Muslim Bagh and "
+        "Khanozai daily. It is taken in trucks to Karachi' (https://www.liquisearch.com/muslim_bagh/chromite); Hilal: Pakistan's chromite "
+        "'annual production around 237,000 metric tonnes' (https://hilal.gov.pk/view-article.php?i=7633)",
+        "400 t/day (midpoint) × 300 working days (A) = 120,000 t/yr, about half the national output; the daily figure is undated",
     )
-    b.src("Mines", "MUSLIM_BAGH/CHROMITE", "cost_usd_per_t", 100.0, "A", "assumption", "artisanal mining")
+    b.src(
+        "Mines",
+        "MUSLIM_BAGH/CHROMITE",
+        "cost_usd_per_t",
+        100.0,
+        "A",
+        "assumption",
+        "artisanal mining; bounded by the local price: 38-48 % chromite 'between Rs22,000-Rs50,000' a ton (TDAP via WealthPK, "
+        "https://tdminews.com/?p=203257), ≈ 79-179 USD at 2025's ~280 PKR/USD (the article is undated)",
+    )
 
     # Antimony: Chitral ~0.6 Mt ore (grade A: 5 % Sb); Qila Abdullah 26 kt @ 7-12 %.
     def sb_conc(ore_t, grade):
@@ -1293,7 +1320,8 @@ def _refineries(b: _Book) -> None:
         f"1,500 USD/t; {SB_CONC_GRADE * SB_RECOVERY:.2f}",
         "A",
         "assumption",
-        "50 % Sb concentrate, 92 % recovery to metal/trioxide",
+        "50 % Sb concentrate, 92 % recovery to metal/trioxide; no smelter cost found (Core Consultants gives reagents only); the Hunan "
+        "ingot-concentrate spread (172,500 − 149,000 CNY per metal t, PayableMetals SB_CONC) is what a smelter earns for cost and losses",
     )
     ree_sep_cost = round(REE_TREO * REE_RECOVERY * 1_000 * REE_SEP_USD_KG, 2)
     ree_yield = round(REE_TREO * REE_NDPR_SHARE * REE_RECOVERY, 6)

@@ -321,10 +321,24 @@ def _metals(b, pk) -> None:
     b.src(
         "SmelterTerms",
         "CU_BLISTER",
-        "tc_usd_per_dmt, payables",
-        "150 USD/t; Cu 99 %, Au 95 %",
+        "tc_usd_per_dmt (refining charge per t blister)",
+        pk.BLISTER_RC,
+        "S",
+        "SMM, '2025 Benchmark for Imported Blister Copper Under Long-Term Contract Finalised, Result Falls Below Triple Digits for the "
+        "First Time in Recent Years', 2 Jan 2025: CNMC and JCC set 'the 2025 CIF blister copper RC benchmark ... at $95/mt. This RC is "
+        "$21/mt lower than this year's $116/mt' (https://news.metal.com/newscontent/103118528/2025-Benchmark-for-Imported-Blister-Copper-"
+        "Under-Long-Term-Contract-Finalised,-Result-Falls-Below-Triple-Digits-for-the-First-Time-in-Recent-Years-[SMM-Analysis])",
+        "the 2024 benchmark, the year the concentrate TC/RC is held at (SmelterTerms RD_CONC); 2019: $165/t (Fastmarkets, 'Blister copper "
+        "RCs for 2019 fall on supply concerns, benchmark at $165 per tonne'); no MCC contract for Saindak published",
+    )
+    b.src(
+        "PayableMetals",
+        "CU_BLISTER",
+        "payable_share",
+        f"Cu {pk.BLISTER_CU_PAYABLE:.0%}, Au {pk.BLISTER_AU_PAYABLE:.0%}",
         "A",
-        "assumed refining terms for blister (no MCC contract published)",
+        "assumed payables for blister (no MCC contract published)",
+        "searched: the blister RC benchmarks (SMM, Fastmarkets) are quoted 'with varying payables'; no payable figure found",
     )
     b.row("SmelterTerms", {"commodity": "GOLD_DORE", "tc_usd_per_dmt": 0.0})
     b.row("PayableMetals", {"commodity": "GOLD_DORE", "metal": "AU", "payable_share": pk.DORE_PAYABLE})
@@ -340,7 +354,20 @@ def _metals(b, pk) -> None:
     )
     b.row("SmelterTerms", {"commodity": "SB_CONC", "tc_usd_per_dmt": 0.0})
     b.row("PayableMetals", {"commodity": "SB_CONC", "metal": "SB", "payable_share": pk.SB_CONC_PAYABLE})
-    b.src("PayableMetals", "SB_CONC", "payable_share", pk.SB_CONC_PAYABLE, "A", "share of the buyer's antimony price paid for Sb in concentrate")
+    b.src(
+        "PayableMetals",
+        "SB_CONC",
+        "payable_share",
+        pk.SB_CONC_PAYABLE,
+        "C",
+        "生意社 (100ppi), 23 Sep 2025: '湖南地区1#锑锭均价172500元/吨' / '湖南地区50%锑精矿均价149000元/吨' (Hunan 1# antimony ingot "
+        "172,500 CNY/t; 50 % antimony concentrate 149,000) (https://100ppi.dazpin.com/news/detail-20250923-4797329.html); the concentrate "
+        "is quoted per metal tonne: '50%锑精矿市场报价区间在61500-62000元/金属吨' (100ppi, 10 Nov 2022, "
+        "https://www.100ppi.com/news/detail-20221110-2362472.html)",
+        "149,000 / 172,500 = 0.8638 of the ingot price for the Sb contained; generic figure (Chinese domestic market, both prices with VAT) "
+        "applied to the buyer's price; another undated quote gives 203,500 / 247,500 = 0.822 (toutiao.toocle.com/detail-8418842.html); "
+        "was 0.60 (A)",
+    )
 
 
 def metal_price(pk, commodity: str, buyer: str = "BUY_CHINA", tc: float | None = None, rc: float | None = None) -> float:
