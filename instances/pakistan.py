@@ -197,7 +197,17 @@ NODES: dict[str, tuple[str, str, float, float, str, str, str]] = {
     "REKO_DIQ": ("Reko Diq (Cu-Au porphyry, Barrick/RDMC)", "mine", 29.130, 62.061, "Balochistan/Chagai", "S", "portergeo.com.au (mine 1333)"),
     "SAINDAK": ("Saindak (Cu-Au mine and blister smelter, MCC)", "mine", 29.249, 61.612, "Balochistan/Chagai", "S", "Wikipedia"),
     "DUDDAR": ("Duddar (Zn-Pb underground mine)", "mine", 26.0, 66.2, "Balochistan/Lasbela", "U", "estimated from '81 km NW of Winder'"),
-    "QILA_ABDULLAH_SB": ("Qila Abdullah antimony", "mine", 30.73, 66.66, "Balochistan/Qila Abdullah", "U", "town coordinates"),
+    "QILA_ABDULLAH_SB": (
+        "Qila Abdullah antimony",
+        "mine",
+        30.73456,
+        66.65236,
+        "Balochistan/Qila Abdullah",
+        "C",
+        "Qilla Abdullah railway station, in the town (Wikipedia 'Qilla Abdullah railway station', "
+        "https://edgio-community-examples-entry.glb.edgio.link/wiki/Qilla_Abdullah_railway_station: '30°44′04″N 66°39′08″E / "
+        "30.73456°N 66.65236°E', 'a railway station located in Qilla Abdullah town'): the antimony workings are placed at the town",
+    ),
     "CHITRAL_SB": (
         "Chitral antimony (Krinj, Partsan, Awireth)",
         "mine",
@@ -527,7 +537,7 @@ ROADS_GC = (
 )
 GC_NOTES = {
     "R-01": "; replaces ~70 km, a straight-line statement ('70 kilometres north-west of Naukundi', http://www.raafay-awan.blogspot.com/2015/02/reko-diq-pakistan.html) shorter than the GC",
-    "R-04f": "; U: Qila Abdullah town point unsourced. Check: Express, 9 Dec 2025 (https://www.express.pk/story/2790504/balochistan-development-2790504): "
+    "R-04f": "; Qila Abdullah point: its railway station (Wikipedia). Check: Express, 9 Dec 2025 (https://www.express.pk/story/2790504/balochistan-development-2790504): "
     "N-25 'کچلاک تا قلعہ عبداللہ 62 کلومیٹر' (Kuchlak to Qila Abdullah 62 km), Quetta-Kuchlak not found",
     "R-10b": "; U: Basima point unsourced",
     "A-LS": "; U: Loe Shilman point unsourced",

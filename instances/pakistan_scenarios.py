@@ -185,9 +185,13 @@ def scenario_sources() -> list[tuple[str, str]]:
             f"site forced: the other sites excluded and one module's cathode ({MOU_CATHODE_T:,.0f} t/yr) committed to {MOU_BUYER} from 2031 (A)",
         ),
         ("NO_REFINERY", "every site's max_modules 0"),
-        ("COPPER_HIGH, COPPER_LOW", f"±{COPPER_SWING:.0%} on the copper price; products follow through MetalContents (A)"),
+        (
+            "COPPER_HIGH, COPPER_LOW",
+            f"±{COPPER_SWING:.0%} on the copper price; products follow through MetalContents (A). The +25 % (12,436 USD/t) lies between "
+            "published 2026 forecasts: Goldman 10,500 (SMM, https://news.metal.com/newscontent/103559471) and Citi's base case 13,000 "
+            "for 2Q-4Q26 (https://www.itiger.com/news/1165946396); no published −25 % case found",
+        ),
         ("N40_CLOSED_2029_30", "facts 6b: 3 N-40 incidents 2023-25; a two-year closure is a stress case, not a forecast"),
-        ("BOLAN_RAIL_QUARTER_2030", "facts 6b: 4 L-03 incidents; closed a quarter of 2030 = capacity factor 0.75 for that year"),
         ("GWADAR_EXPANSION", "facts Sheet 2: Gwadar master plan (U); terminal size and handling A"),
         ("ESCORTS", "convoy size, escort cost and escort capacity: CorridorRisk and RiskLimits Sources rows (A)"),
         ("TWO_STAGE, TWO_STAGE_CVAR", "the Disruptions table (its Sources rows); CVaR weight 0.5 and α 0.9 are A"),
@@ -230,6 +234,17 @@ def economics_scenario_sources() -> list[tuple[str, str, str]]:
             "C",
             "Barrick slows Reko Diq, review to mid-2027, timeline may rise (Canadian Press via MarketScreener, 2026; mining.com 26 Mar 2026): "
             "the two-year length is A, the schedule is the base one shifted",
+        ),
+        (
+            "BOLAN_RAIL_QUARTER_2030",
+            "C",
+            "factor 1 − 3/12 = 0.75 for 2030: the longest published Bolan (L-03a) rail closure, 'three months': bridge near Hirak "
+            "(Mach-Kolpur) collapsed in the floods, trains suspended 25 Aug 2022, 'restored after three months' and from Machh only "
+            "(Bulletin Observer, 'Train suspended due to collapse of Railway Bridge restored in Bolan', https://bulletinobserver.com/?p=257890; "
+            "25 Aug-20 Nov 2022 = 87 days). Attacks closed it 46 days (Kolpur-Dozan bridge blast 26 Aug 2024: 'restored after 46 days', "
+            "UrduPoint/APP 11 Oct 2024, https://www.urdupoint.com/en/pakistan/suspended-train-operation-in-balochistan-rest-1871210.html) "
+            "and 17 days (Jaffar Express hijack 11 Mar 2025, Daily Pakistan 28 Mar 2025, "
+            "https://en.dailypakistan.com.pk/28-Mar-2025/jaffar-express-departs-for-peshawar-after-14-days-suspension)",
         ),
         ("GWADAR_SUSPENDED", "A", "a stress case: Gwadar attacks 2023-24 (facts 6b); Reko Diq declined Gwadar for now (Business Recorder Jan 2024)"),
         ("NO_R11", "S", "R-11 Mashkhel-Panjgur is a design only (Nawa-i-Waqt 24 May 2021); see the Corridors R-11 rows"),
