@@ -61,21 +61,23 @@ def test_serial_runner_keeps_the_order_and_isolates_a_crash():
 def _slow_square(shared: int, x: int) -> int:
     import time
 
-    time.sleep(0.3)
+    time.sleep(0.25)
     return _square(shared, x)
 
 
-def test_cases_run_here_while_the_cluster_starts_and_the_rest_on_it():
+def test_this_process_and_the_cluster_share_the_cases():
+    """With 2 workers: this process runs cases from the first second (the cluster boots meanwhile)
+    and goes on beside the one worker process; results in item order, a crash in its place."""
     from supplyopt.studies.runner import shutdown
 
     shutdown()  # no cluster left by an earlier test: this batch pays the start-up
     seen = []
-    items = list(range(1, 13))
+    items = list(range(1, 25))
     out, info = run_tasks(_slow_square, 10, items, RunnerOptions(workers=2), on_error=lambda x, exc: f"{x}: {exc}", progress=lambda k, n, r: seen.append(k))
     assert out == [10 * x * x if x != 3 else "3: three" for x in items]  # item order, the crash in its place
     assert info["mode"] == LOCAL and info["workers"] == 2
     assert 1 <= info["ran_here"] < len(items)  # the first case cannot wait for a booting cluster
-    assert seen == list(range(1, 13))
+    assert seen == list(range(1, 25))
     shutdown()
 
 

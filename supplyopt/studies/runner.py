@@ -5,16 +5,18 @@ Where the cases run (`RunnerOptions`):
 
 - serially in this process (`serial=True`, or a batch too small to be worth a cluster);
 - on an existing Dask scheduler by address (`scheduler='tcp://HOST:PORT'`);
-- on a Dask `LocalCluster` of `workers` single-threaded worker processes (default one per core).
+- locally on `workers` processes (default one per core): this one and a Dask `LocalCluster` of
+  `workers - 1` single-threaded worker processes.
 
-A local cluster costs a few seconds to start (worker processes import pandas, Pyomo and
+A local cluster costs a few seconds of CPU to start (worker processes import pandas, Pyomo and
 highspy). It is started only when the batch is worth it: at least `min_tasks` cases and, when the
 caller knows how long one case takes (e.g. from the base solve it ran first), an estimated serial
 time of at least `min_seconds`. Its start-up is not waited for: it boots in a background thread
-while this process runs cases itself, from the end of the list (callers put the long cases
-first, for the cluster); once the workers are up they get every case not yet begun. A cluster
-once started is kept for the rest of the process (`shutdown()` closes it; it is also closed at
-exit), so a command with several batches pays the start-up once.
+while this process runs cases, and this process goes on running cases beside the workers, so
+every core works from the first second and no core is left to a process that only waits. This
+process takes cases from the end of the list, the workers from the front (callers put the long
+cases first). A cluster once started is kept for the rest of the process (`shutdown()` closes it;
+it is also closed at exit), so a command with several batches pays the start-up once.
 
 `fn(shared, item)` must be a module-level (picklable) function; `shared` is sent to the workers
 once. A case that raises becomes `on_error(item, exc)` in its place; the batch goes on. Results
@@ -152,40 +154,29 @@ def _run_dask(fn, shared, items, options: RunnerOptions, mode: str, on_error, pr
         if progress:
             progress(done, len(items), res)
 
-    own_client = None
+    if mode == LOCAL:
+        info = _run_local(fn, shared, items, options, on_error, finished)
+        return out, info
     try:
-        if mode == DASK:
-            client = own_client = Client(options.scheduler, timeout="10s")
-            info: dict[str, Any] = {"mode": DASK, "scheduler": options.scheduler}
-            futures = _submit(client, fn, shared, items, range(len(items)))
-        else:
-            client, futures, local = _boot_while_working(fn, shared, items, options, on_error, finished)
-            info = {"mode": LOCAL, "scheduler": client.scheduler.address if client else None, "ran_here": local}
+        client = Client(options.scheduler, timeout="10s")
     except (OSError, TimeoutError, ValueError) as exc:
-        what = f"cannot reach the Dask scheduler at {options.scheduler}" if mode == DASK else "cannot start a local Dask cluster"
-        raise ClusterError(f"{what}: {exc} (run with --serial to run without Dask)") from exc
+        raise ClusterError(f"cannot reach the Dask scheduler at {options.scheduler}: {exc} (run with --serial to run without Dask)") from exc
     try:
-        info["workers"] = len(client.scheduler_info().get("workers", {})) if client else 0
-        for fut in as_completed(futures) if futures else ():
-            i = futures[fut]
-            try:
-                res = fut.result()
-            except Exception as exc:  # noqa: BLE001 - a crashed case or a lost worker: report, go on
-                res = on_error(items[i], exc)
-            finished(i, res)
+        info: dict[str, Any] = {"mode": DASK, "scheduler": options.scheduler, "workers": len(client.scheduler_info().get("workers", {}))}
+        shared_future = client.scatter(shared, broadcast=True)
+        futures = {client.submit(fn, shared_future, item, pure=False, retries=0): i for i, item in enumerate(items)}
+        for fut in as_completed(futures):
+            finished(futures[fut], _result(fut, items[futures[fut]], on_error))
         return out, info
     finally:
-        if own_client is not None:
-            own_client.close()
+        client.close()
 
 
-def _submit(client, fn, shared, items, which) -> dict[Any, int]:
-    """Send `shared` to every worker once and submit the cases `which`: {future: index}."""
-    which = list(which)
-    if not which:
-        return {}
-    shared_future = client.scatter(shared, broadcast=True)
-    return {client.submit(fn, shared_future, items[i], pure=False, retries=0): i for i in which}
+def _result(fut, item, on_error) -> Any:
+    try:
+        return fut.result()
+    except Exception as exc:  # noqa: BLE001 - a crashed case or a lost worker: report, go on
+        return on_error(item, exc)
 
 
 def _run_here(fn, shared, item, on_error) -> Any:
@@ -195,45 +186,80 @@ def _run_here(fn, shared, item, on_error) -> Any:
         return on_error(item, exc)
 
 
-def _boot_while_working(fn, shared, items, options: RunnerOptions, on_error, finished):
-    """Start (or reuse) the local cluster in a background thread and, until it is up, run cases
-    here from the end of the list; then submit every case not begun. (client or None, {future:
-    index}, how many cases ran here). The start-up stops hiding behind work, and a batch the
-    cluster would barely help is not slowed by it."""
-    if _CLUSTER.get("cluster") is not None and _CLUSTER.get("workers") == options.n_workers:
-        client, _cluster = _local_client(options.n_workers)
-        return client, _submit(client, fn, shared, items, range(len(items))), 0
+def _run_local(fn, shared, items, options: RunnerOptions, on_error, finished) -> dict[str, Any]:
+    """Run the cases on this process and a local cluster of `n_workers - 1` workers (module
+    docstring). A feeder thread boots the cluster and keeps each worker on one case, taken from
+    the front of the queue as soon as its last one ends; this thread takes cases from the back,
+    and reports every result (`finished`) between its own cases, so progress stays in one thread."""
+    import queue as queues
+
+    workers = max(options.n_workers - 1, 1)
     lock = threading.Lock()
-    begun = [False] * len(items)
+    todo = list(range(len(items)))  # the workers take from the front, this process from the back
+    results: queues.Queue = queues.Queue()
     boot: dict[str, Any] = {}
 
-    def start() -> None:
+    def take_front() -> int | None:
+        with lock:
+            return todo.pop(0) if todo else None
+
+    def feed() -> None:
+        from dask.distributed import as_completed
+
         try:
-            client, _cluster = _local_client(options.n_workers)
-            with lock:
-                rest = [i for i, b in enumerate(begun) if not b]
-                for i in rest:
-                    begun[i] = True
-            boot["futures"] = _submit(client, fn, shared, items, rest)
-            boot["client"] = client
+            client, cluster = _local_client(workers)
+            boot["address"], boot["client"] = cluster.scheduler_address, client
+            shared_future = client.scatter(shared, broadcast=True)
+            index: dict[Any, int] = {}
+            pending = as_completed()
+            for _ in range(workers):
+                i = take_front()
+                if i is not None:
+                    fut = client.submit(fn, shared_future, items[i], pure=False, retries=0)
+                    index[fut] = i
+                    pending.add(fut)
+            for fut in pending:
+                i = index.pop(fut)
+                results.put((i, _result(fut, items[i], on_error)))
+                nxt = take_front()
+                if nxt is not None:
+                    new = client.submit(fn, shared_future, items[nxt], pure=False, retries=0)
+                    index[new] = nxt
+                    pending.add(new)
         except BaseException as exc:  # noqa: BLE001 - re-raised in the caller's thread below
             boot["error"] = exc
+        finally:
+            results.put(None)  # the feeder is done
 
-    thread = threading.Thread(target=start, name="supplyopt-cluster-start", daemon=True)
+    thread = threading.Thread(target=feed, name="supplyopt-cluster-feed", daemon=True)
     thread.start()
-    here = 0
-    while thread.is_alive():
+    got, here, feeder_done = 0, 0, False
+
+    def report(item) -> None:
+        nonlocal got, feeder_done
+        if item is None:
+            feeder_done = True
+        else:
+            got += 1
+            finished(*item)
+
+    while True:
+        while not results.empty():
+            report(results.get())
+        if "error" in boot:
+            thread.join()
+            exc = boot["error"]
+            raise ClusterError(f"cannot start a local Dask cluster: {exc} (run with --serial to run without Dask)") from exc
         with lock:
-            i = next((j for j in range(len(items) - 1, -1, -1) if not begun[j]), None)
-            if i is not None:
-                begun[i] = True
+            i = todo.pop() if todo else None
         if i is None:
             break
         finished(i, _run_here(fn, shared, items[i], on_error))
-        here += 1
+        got, here = got + 1, here + 1
+    while got < len(items) and not feeder_done:
+        report(results.get())
     thread.join()
-    if "error" in boot:
-        if here == len(items):
-            return None, {}, here  # every case ran here: the cluster was not needed after all
-        raise boot["error"]
-    return boot["client"], boot["futures"], here
+    if "error" in boot and got < len(items):
+        raise ClusterError(f"cannot start a local Dask cluster: {boot['error']} (run with --serial to run without Dask)") from boot["error"]
+    workers_up = len(boot["client"].scheduler_info().get("workers", {})) if "client" in boot else 0
+    return {"mode": LOCAL, "scheduler": boot.get("address"), "workers": workers_up + 1, "ran_here": here}
