@@ -137,7 +137,10 @@ RAIL_USD_TKM = round(TRUCK_USD_TKM * (1 - 0.43), 4)  # "rail cuts line-haul cost
 INR_PER_USD_2019, CONCOR_20FT_INR, CONTAINER_T = 70.42, 4_725.0, 25.0
 TRANSFER_USD_T = round(CONCOR_20FT_INR / INR_PER_USD_2019 / CONTAINER_T, 1)
 RAIL_LOAD_USD_T = TRANSFER_USD_T
-RAIL_UNLOAD_USD_T = 3.0  # unloading trains at a port terminal, A
+# Unloading a container off a wagon at the port: one loaded lift, Rs 570 per 20' (CONCOR ICD Sabarmati tariff, 2006)
+# at the IMF 2006 average 45.31 INR/USD, over 25 t: 0.5 USD/t (2006 rupees, not inflated).
+INR_PER_USD_2006, CONCOR_LIFT_INR = 45.31, 570.0
+RAIL_UNLOAD_USD_T = round(CONCOR_LIFT_INR / INR_PER_USD_2006 / CONTAINER_T, 1)
 WAGON_NET_T = 50.0  # C: 4 axles × 17.27 t axle load (ML-4) = 69 t gross, less ~19 t tare (U)
 TRAIN_WAGONS = 20
 RAIL_BASE_TPY = 2 * TRAIN_WAGONS * WAGON_NET_T * 365  # 2 trains/day: 730,000 t/yr
@@ -738,7 +741,10 @@ def _corridors(b: _Book) -> None:
         ROAD_CAP_TPY,
         "A",
         "assumption",
-        "mineral trucking a single-carriageway segment can absorb (~220 loaded 25-t trucks/day) next to other traffic",
+        "mineral trucking a single-carriageway segment can absorb (~220 loaded 25-t trucks/day) next to other traffic; a judgement: a "
+        "two-lane road's physical capacity is far higher (KHCM 2013 basic capacity 1,700 pc/h one way, 3,200 both, as coded in KHCMinR "
+        "capa_2l, https://rdrr.io/github/regenesis90/KHCMinR/src/R/capa_2l.R), and no published share for mineral trucks next to the "
+        "segments' other traffic and convoys was found",
     )
     b.src(
         "Corridors",
@@ -860,9 +866,12 @@ def _corridors(b: _Book) -> None:
         "P-PQ, P-KPT",
         "handling_usd_per_t",
         RAIL_UNLOAD_USD_T,
-        "A",
-        "assumption",
-        "unloading trains at the port terminal (port handling is separate, in Ports)",
+        "C",
+        "CONCOR, 'Tariff of Inland Container Depot Sabarmati' (last updated 06/11/2006; https://de.scribd.com/document/253137698/pic104): "
+        "'Lift on/lift off loaded container from road vehicle to stack area/rail loading or vice-versa' Rs 570 per 20' (1,060 per 40'); "
+        "IMF official rate 2006 average 45.31 INR/USD (IndexMundi, https://www.indexmundi.com/facts/india/indicator/PA.NUS.FCRF)",
+        f"unloading trains at the port terminal, one lift per container (port handling is separate, in Ports): Rs 570 / 45.31 = 12.6 USD "
+        f"/ {CONTAINER_T:.0f} t = {RAIL_UNLOAD_USD_T} USD/t; a generic Indian figure in 2006 rupees, not inflated, so a lower-end one. Was 3 (assumed)",
     )
 
 
@@ -1408,7 +1417,9 @@ def _ports(b: _Book) -> None:
         1_000_000,
         "A",
         "facts Sheet 2: 53.95 Mt in FY2024-25, exports 20.02 Mt (KPT)",
-        "share for this chain's break-bulk/containers",
+        "share for this chain's break-bulk/containers; a judgement: the bulk terminal (KGTML, berths 11-17) has 8 Mt/yr ('up to 14m tonnes per "
+        "annum, up from the current capacity of 8m tonnes', Dawn, https://dawn.com/news/1826112/seven-wheat-vessels-berthed-at-karachi-port), "
+        "shared with wheat and other imports; no published share or spare capacity found",
     )
     b.src(
         "Ports",
@@ -1417,7 +1428,8 @@ def _ports(b: _Book) -> None:
         1_000_000,
         "A",
         "facts Sheet 2: 3 multipurpose berths (602 m quay), under-used; no bulk-terminal capacity published",
-        "no bulk terminal: upgrade U-GWADAR-BULK; the berths' size is on the next row",
+        "no bulk terminal: upgrade U-GWADAR-BULK; the berths' size is on the next row. A judgement: searched, only master-plan "
+        "ambitions (300 Mt/yr) and past use (6.329 Mt of urea and wheat Dec 2008-Jul 2016, ~0.8 Mt/yr, UrduPoint/APP 22 Jul 2016) were found",
     )
     b.src(
         "Ports",

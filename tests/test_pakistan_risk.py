@@ -32,8 +32,8 @@ _load = load_instance_module
 
 pakistan = _load("pakistan")
 # The base plan's design (test_pakistan.test_reko_diq_routes checks the solved base has exactly this):
-# the R-11 Nokkundi-Panjgur road from 2029, no refinery, no other upgrade.
-BASE_UPGRADES = {"U-R11": "2029"}
+# the R-11 Nokkundi-Panjgur road from 2031-35, no refinery, no other upgrade.
+BASE_UPGRADES = {"U-R11": "2031-35"}
 FRONTIER_POINTS = 8
 FRONTIER_OPTIONS = SolveOptions(mip_gap=0.01, time_limit=3.0)
 
