@@ -131,9 +131,16 @@ CU_2021_USD_LB, AU_2021_USD_OZ = 4.23, 1_799.0
 # Transport (facts sheet Sheet 3c)
 TRUCK_USD_TKM = 0.042  # headhaul, Karachi-Lahore container rates, Jul 2025
 RAIL_USD_TKM = round(TRUCK_USD_TKM * (1 - 0.43), 4)  # "rail cuts line-haul cost up to 43 %": 0.0239
-TRANSFER_USD_T = 5.0  # truck <-> rail transhipment (containers lifted), A
-RAIL_LOAD_USD_T = 2.0  # loading trains at a mine or refinery siding, A
-RAIL_UNLOAD_USD_T = 3.0  # unloading trains at a port terminal, A
+# Truck -> rail transfer of a loaded 20' container, and loading one at a mine siding: CONCOR ICD Malanpur public
+# tariff from 1 Apr 2019, Rs 4,725 per 20' for the factory-stuffed export cycle (trailer -> stack -> rail wagon),
+# at the IMF 2019 average 70.42 INR/USD, over the ~25 t a container carries in the road rate (Modes): 2.7 USD/t.
+INR_PER_USD_2019, CONCOR_20FT_INR, CONTAINER_T = 70.42, 4_725.0, 25.0
+TRANSFER_USD_T = round(CONCOR_20FT_INR / INR_PER_USD_2019 / CONTAINER_T, 1)
+RAIL_LOAD_USD_T = TRANSFER_USD_T
+# Unloading a container off a wagon at the port: one loaded lift, Rs 570 per 20' (CONCOR ICD Sabarmati tariff, 2006)
+# at the IMF 2006 average 45.31 INR/USD, over 25 t: 0.5 USD/t (2006 rupees, not inflated).
+INR_PER_USD_2006, CONCOR_LIFT_INR = 45.31, 570.0
+RAIL_UNLOAD_USD_T = round(CONCOR_LIFT_INR / INR_PER_USD_2006 / CONTAINER_T, 1)
 WAGON_NET_T = 50.0  # C: 4 axles × 17.27 t axle load (ML-4) = 69 t gross, less ~19 t tare (U)
 TRAIN_WAGONS = 20
 RAIL_BASE_TPY = 2 * TRAIN_WAGONS * WAGON_NET_T * 365  # 2 trains/day: 730,000 t/yr
@@ -734,7 +741,10 @@ def _corridors(b: _Book) -> None:
         ROAD_CAP_TPY,
         "A",
         "assumption",
-        "mineral trucking a single-carriageway segment can absorb (~220 loaded 25-t trucks/day) next to other traffic",
+        "mineral trucking a single-carriageway segment can absorb (~220 loaded 25-t trucks/day) next to other traffic; a judgement: a "
+        "two-lane road's physical capacity is far higher (KHCM 2013 basic capacity 1,700 pc/h one way, 3,200 both, as coded in KHCMinR "
+        "capa_2l, https://rdrr.io/github/regenesis90/KHCMinR/src/R/capa_2l.R), and no published share for mineral trucks next to the "
+        "segments' other traffic and convoys was found",
     )
     b.src(
         "Corridors",
@@ -820,25 +830,48 @@ def _corridors(b: _Book) -> None:
         "modelling choice",
         "mine access roads/sidings carry cargo out only, port links carry it in only; every other corridor both ways",
     )
-    b.src("Corridors", "T-NOK, T-QTA", "handling_usd_per_t", TRANSFER_USD_T, "A", "assumption", "containerised concentrate lifted truck ↔ train")
-    b.src("Corridors", "X-RD, L-07", "handling_usd_per_t", RAIL_LOAD_USD_T, "A", "assumption", "loading trains at a mine siding")
+    concor = (
+        "CONCOR ICD Malanpur, 'Revised public tariff for EXIM/DSO containers w.e.f. 01.04.19' (https://ru.scribd.com/document/425527867/"
+        "Revised-Public-Tariff-o-w-e-f-08-03-2019): 'Loading empty container from empty stack onto exporter's tailor, unloading loaded "
+        "container in stack after return from factory, arranging Customs Examination & sealing of container, transferring loaded container "
+        "to stack, and loading Custom sealed container on Rail Wagon/Road Trailer' Rs 4,725 per 20' (6,530 per 40'); IMF official rate 2019 "
+        "average 70.42 INR/USD (IndexMundi, https://www.indexmundi.com/facts/india/indicator/PA.NUS.FCRF)"
+    )
+    arith = (
+        f"Rs 4,725 / 70.42 = 67.1 USD per 20' container / {CONTAINER_T:.0f} t (the container load of the road rate, Modes) = "
+        f"{TRANSFER_USD_T} USD/t: a generic Indian inland-terminal tariff applied to Pakistan; at a 20' box's 28.2 t maximum payload "
+        "(freightutils, https://www.freightutils.com/containers) 2.4 USD/t. Was 5 (assumed)"
+    )
+    b.src("Corridors", "T-NOK, T-QTA", "handling_usd_per_t", TRANSFER_USD_T, "C", concor, "containerised concentrate lifted truck ↔ train: " + arith)
+    b.src(
+        "Corridors",
+        "X-RD, L-07",
+        "handling_usd_per_t",
+        RAIL_LOAD_USD_T,
+        "C",
+        concor,
+        "loading containers on trains at a mine siding, the same trailer → stack → wagon cycle as T-NOK: " + arith.replace("Was 5", "Was 2"),
+    )
     b.src(
         "Corridors",
         "X-NKR",
         "handling_usd_per_t",
         TRANSFER_USD_T,
-        "A",
-        "assumption",
-        "refinery siding charged like a truck-rail transfer, so the site is no cheaper transfer point than T-NOK",
+        "C",
+        concor,
+        "refinery siding charged like a truck-rail transfer (the same container cycle), so the site is no cheaper transfer point than T-NOK: " + arith,
     )
     b.src(
         "Corridors",
         "P-PQ, P-KPT",
         "handling_usd_per_t",
         RAIL_UNLOAD_USD_T,
-        "A",
-        "assumption",
-        "unloading trains at the port terminal (port handling is separate, in Ports)",
+        "C",
+        "CONCOR, 'Tariff of Inland Container Depot Sabarmati' (last updated 06/11/2006; https://de.scribd.com/document/253137698/pic104): "
+        "'Lift on/lift off loaded container from road vehicle to stack area/rail loading or vice-versa' Rs 570 per 20' (1,060 per 40'); "
+        "IMF official rate 2006 average 45.31 INR/USD (IndexMundi, https://www.indexmundi.com/facts/india/indicator/PA.NUS.FCRF)",
+        f"unloading trains at the port terminal, one lift per container (port handling is separate, in Ports): Rs 570 / 45.31 = 12.6 USD "
+        f"/ {CONTAINER_T:.0f} t = {RAIL_UNLOAD_USD_T} USD/t; a generic Indian figure in 2006 rupees, not inflated, so a lower-end one. Was 3 (assumed)",
     )
 
 
@@ -1384,7 +1417,9 @@ def _ports(b: _Book) -> None:
         1_000_000,
         "A",
         "facts Sheet 2: 53.95 Mt in FY2024-25, exports 20.02 Mt (KPT)",
-        "share for this chain's break-bulk/containers",
+        "share for this chain's break-bulk/containers; a judgement: the bulk terminal (KGTML, berths 11-17) has 8 Mt/yr ('up to 14m tonnes per "
+        "annum, up from the current capacity of 8m tonnes', Dawn, https://dawn.com/news/1826112/seven-wheat-vessels-berthed-at-karachi-port), "
+        "shared with wheat and other imports; no published share or spare capacity found",
     )
     b.src(
         "Ports",
@@ -1393,7 +1428,8 @@ def _ports(b: _Book) -> None:
         1_000_000,
         "A",
         "facts Sheet 2: 3 multipurpose berths (602 m quay), under-used; no bulk-terminal capacity published",
-        "no bulk terminal: upgrade U-GWADAR-BULK; the berths' size is on the next row",
+        "no bulk terminal: upgrade U-GWADAR-BULK; the berths' size is on the next row. A judgement: searched, only master-plan "
+        "ambitions (300 Mt/yr) and past use (6.329 Mt of urea and wheat Dec 2008-Jul 2016, ~0.8 Mt/yr, UrduPoint/APP 22 Jul 2016) were found",
     )
     b.src(
         "Ports",

@@ -33,10 +33,15 @@ SEA_KM_MAKRAN = {"BUY_CHINA": 9_910.0, "BUY_EU": 11_183.0, "BUY_USA": 17_463.0}
 
 # Vessel classes: (DWT, laden draft m).
 VESSELS = {"HANDYSIZE": (35_000.0, 10.0), "SUPRAMAX": (58_000.0, 12.2)}
-HANDY_CHINA_USD_T = 40.0  # concentrate, Peru → Far East spot, Jun 2024 (Maritime Compass)
 # Supramax / Handysize cost per tonne: Baltic time-charter averages per DWT-day, S11TC 16,068 USD/day
 # on 63,500 DWT against HS7TC 12,223 USD/day on 38,200 DWT (Dynamarine).
 SUPRA_RATIO = round((16_068 / 63_500) / (12_223 / 38_200), 3)  # 0.791
+# Supramax iron ore east coast India → China, USD/t (BigMint): 19 Jun 2024, 13 Nov 2024, 15 Jan 2025; per km over
+# Paradip → Shanghai (searoute, 6,945 km) and times Karachi → Shanghai: 16.3 USD/t Supramax, 20.6 Handysize.
+SUPRA_ECI_CHINA = (14.1, 12.5, 8.6)
+ECI_SHANGHAI_KM = 6_945.0
+SUPRA_CHINA_USD_T = round(sum(SUPRA_ECI_CHINA) / len(SUPRA_ECI_CHINA) * SEA_KM["BUY_CHINA"] / ECI_SHANGHAI_KM, 1)
+HANDY_CHINA_USD_T = round(SUPRA_CHINA_USD_T / SUPRA_RATIO, 1)
 # Supramax petcoke US Gulf → east coast India, USD/t (CemNet/Brannvoll): Feb 2024, Nov 2024, May, Jun, Aug, Sep 2025, Mar 2026.
 SUPRA_USG_INDIA = (50.0, 47.0, 34.0, 38.0, 46.0, 54.0, 47.0)
 SUPRA_USA_USD_T = round(sum(SUPRA_USG_INDIA) / len(SUPRA_USG_INDIA), 1)  # 45.1
@@ -167,12 +172,17 @@ def _sea(b, pk) -> dict[tuple[str, str], float]:
     b.src(
         "SeaFreight",
         "S-*-CHINA",
-        "freight_usd_per_t (HANDYSIZE)",
-        HANDY_CHINA_USD_T,
-        "U",
-        "Maritime Compass, 'Bulk Carrier Freight Rates Surge on South American Routes', 10 Jun 2024: concentrate spot rates to the Far East ~40 USD/t "
-        "from Peru, ~50 from Chile (https://maritimecompass.com/2024/06/10/bulk-carrier-freight-rates-surge-on-south-american-routes/)",
-        "a longer voyage than Pakistan-China, at a 2024 peak: an upper-end figure",
+        "freight_usd_per_t (SUPRAMAX; HANDYSIZE = it / the ratio)",
+        f"{SUPRA_CHINA_USD_T} ({HANDY_CHINA_USD_T})",
+        "C",
+        "BigMint weekly assessments, 'Asia-Pacific Supramax dry bulk (50,000-55,000 t) freight rates for an iron ore vessel from the east coast of "
+        "India to China': $14.1/t on 19 Jun 2024 (https://bigmint.co/insights/detail/dry-bulk-iron-ore-freight-rates-to-china-inch-up-except-from-india-553446), "
+        "$12.5/t on 13 Nov 2024 (https://bigmint.co/insights/detail/dry-bulk-iron-ore-freights-rise-w-o-w-as-demand-for-capesize-vessels-remains-bullish-598719), "
+        "$8.6/t on 15 Jan 2025 (https://bigmint.co/insights/detail/dry-bulk-iron-ore-freights-from-india-drop-w-o-w-on-limited-cargo-availability-615454); "
+        "Paradip Port 20.2654 N 86.6763 E (Wikipedia, https://en.wikipedia.org/wiki/Paradip_Port) to Shanghai 6,945 km with searoute 1.6.0",
+        f"mean 11.73 USD/t / 6,945 km × {SEA_KM['BUY_CHINA']:,.0f} km (Karachi-Shanghai): a generic published Supramax rate per km, taken "
+        "proportional to distance (port time not separated); Handysize = Supramax / the hire ratio. Replaces a Peru-Far East concentrate spot "
+        "rate of ~40 USD/t at a June 2024 peak (Maritime Compass)",
     )
     b.src(
         "SeaFreight",
@@ -185,7 +195,13 @@ def _sea(b, pk) -> dict[tuple[str, str], float]:
         "hire per DWT-day ratio; bunkers and port costs per tonne taken to scale alike",
     )
     b.src(
-        "SeaFreight", "S-*-EU", "freight_usd_per_t", freight["BUY_EU"], "U", "the China rate × sea distance ratio", "proportional to distance: an approximation"
+        "SeaFreight",
+        "S-*-EU",
+        "freight_usd_per_t (HANDYSIZE)",
+        freight["BUY_EU"],
+        "C",
+        "the China rate × the searoute distance ratio 11,478 / 9,643 km: the BigMint per-km Supramax rate (row S-*-CHINA) applied to Rotterdam",
+        "proportional to distance; Suez Canal dues and Red Sea rerouting are not added, so a lower-end figure",
     )
     b.src(
         "SeaFreight",
