@@ -1,4 +1,5 @@
-"""HiGHS options measured against supplyopt's defaults (scaled direct hand-off), one run each.
+"""HiGHS options measured against supplyopt's defaults (scaled direct hand-off; RINS and RENS off,
+solve/highs_run.MIP_DEFAULTS), one run each.
 
 For each instance and option set: HiGHS time ratio vs the default run of the same instance in
 the same process, and whether the objective is the same (relative difference ≤ 1e-9; a MIP gap
@@ -21,6 +22,7 @@ VARIANTS = {
     "mip_heuristic_effort=0.2": {"mip_heuristic_effort": 0.2},
     "presolve=off": {"presolve": "off"},
     "mip_detect_symmetry=false": {"mip_detect_symmetry": False},
+    "RINS and RENS on (HiGHS's own default)": {"mip_heuristic_run_rins": True, "mip_heuristic_run_rens": True},
 }
 
 

@@ -24,9 +24,10 @@ def instance(case: str):
     from supplyopt.io.read import read_input
     from supplyopt.synthetic.generate import generate
 
-    if case.startswith("pakistan"):
+    if case.startswith("pakistan"):  # pakistan_base, or pakistan_<one of its scenarios>
         inst = read_input(REPO / "instances" / "pakistan_base.xlsx")
-        return apply_scenario(inst, "ESCORTS") if case.endswith("ESCORTS") else inst
+        scenario = case.partition("_")[2]
+        return apply_scenario(inst, scenario) if scenario not in ("", "base") else inst
     return instance_from_records(generate(case, seed=0))
 
 

@@ -97,7 +97,9 @@ def scheduler_option():
 
 
 def workers_option():
-    return typer.Option(None, "--workers", min=1, help="Worker processes of the local cluster (default: one per core).")
+    return typer.Option(
+        None, "--workers", min=1, help="Processes that solve cases, this one included (default: one per core); the local cluster gets the rest."
+    )
 
 
 def serial_option():

@@ -85,7 +85,9 @@ def sweep_cmd(
     scheduler: Optional[str] = typer.Option(
         None, "--scheduler", help="Address of a running Dask scheduler, e.g. tcp://10.0.0.5:8786 (default: a local cluster)."
     ),
-    workers: Optional[int] = typer.Option(None, "--workers", min=1, help="Worker processes of the local cluster (default: one per core)."),
+    workers: Optional[int] = typer.Option(
+        None, "--workers", min=1, help="Processes that solve cases, this one included (default: one per core); the local cluster gets the rest."
+    ),
     serial: bool = typer.Option(False, "--serial", help="Run in this process, one task after another (no Dask)."),
     output: Optional[Path] = typer.Option(None, "-o", "--output", help="Sweep workbook (default results/<input>_sweep.xlsx)."),
     results_folder: Optional[Path] = typer.Option(None, "--results-folder", help="Also write each task's results workbook into this folder."),

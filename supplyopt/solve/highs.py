@@ -30,7 +30,7 @@ from pyomo.contrib.solver.solvers.highs import Highs
 from supplyopt.errors import SolverError
 from supplyopt.solve.compile import NonlinearModelError, compile_model
 from supplyopt.solve.fixed_lp import solve_fixed_lp
-from supplyopt.solve.highs_run import interruptible, load_columns, objective_sense, pass_to_highs, run_highs
+from supplyopt.solve.highs_run import MIP_DEFAULTS, interruptible, load_columns, objective_sense, pass_to_highs, run_highs
 from supplyopt.solve.pyomo_internals import persistent_highs_model
 from supplyopt.solve.report import (
     ERROR,
@@ -85,7 +85,7 @@ def solve(m: pyo.ConcreteModel, options: SolveOptions = SolveOptions()) -> Solve
 
 def _solve_persistent(m: pyo.ConcreteModel, options: SolveOptions) -> SolveReport:
     opt = Highs()
-    solver_options = {"random_seed": options.seed, "mip_rel_gap": options.mip_gap}
+    solver_options = {"random_seed": options.seed, "mip_rel_gap": options.mip_gap, **MIP_DEFAULTS, **(options.highs_options or {})}
     if options.time_limit is not None:
         solver_options["time_limit"] = float(options.time_limit)
     if options.threads:

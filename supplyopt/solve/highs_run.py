@@ -29,6 +29,12 @@ class _QuietInterrupt(logging.Filter):
 
 logging.getLogger("pyomo.contrib.solver.solvers.highs").addFilter(_QuietInterrupt())
 
+# HiGHS options supplyopt sets unless `SolveOptions.highs_options` says otherwise. RINS and RENS
+# (sub-MIP heuristics) spent most of the time on plans they could not improve: switching them off
+# took 0.27-0.99 × the HiGHS time on Pakistan (base, escorts, levy 15 %, raw-export ban, two-stage)
+# and synthetic S and M, the same objectives throughout (benchmarks/README, HiGHS options).
+MIP_DEFAULTS: dict[str, object] = {"mip_heuristic_run_rins": False, "mip_heuristic_run_rens": False}
+
 
 def pass_to_highs(form: MatrixForm, options: SolveOptions, *, mip: bool = True) -> highspy.Highs:
     """A highspy object holding the model (one passModel call) with supplyopt's options."""
@@ -56,6 +62,8 @@ def pass_to_highs(form: MatrixForm, options: SolveOptions, *, mip: bool = True) 
         raise SolverError("HiGHS refused the model (passModel failed): check for NaN or infinite numbers in the input.")
     h.setOptionValue("random_seed", int(options.seed))
     h.setOptionValue("mip_rel_gap", float(options.mip_gap))
+    for name, value in MIP_DEFAULTS.items():
+        h.setOptionValue(name, value)
     if options.time_limit is not None:
         h.setOptionValue("time_limit", float(options.time_limit))
     if options.threads:
