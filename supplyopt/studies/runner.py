@@ -36,7 +36,7 @@ from typing import Any
 
 from supplyopt.errors import SolverError
 
-__all__ = ["ClusterError", "RunnerOptions", "choose_mode", "run_tasks", "shutdown"]
+__all__ = ["ClusterError", "RunnerOptions", "choose_mode", "prestart", "run_tasks", "shutdown"]
 
 SERIAL, DASK, LOCAL = "serial", "dask", "dask LocalCluster"
 
@@ -80,16 +80,18 @@ def choose_mode(n_tasks: int, options: RunnerOptions, seconds_each: float | None
 Progress = Callable[[int, int, Any], None]  # (done, total, result) after each case
 
 _CLUSTER: dict[str, Any] = {}  # the local cluster of this process, once started: cluster, client, workers
+_START_LOCK = threading.RLock()  # one start at a time (prestart's thread and a batch's may race); shutdown waits for it
 
 
 def shutdown() -> None:
-    """Close the local cluster of this process, if one was started."""
-    client, cluster = _CLUSTER.pop("client", None), _CLUSTER.pop("cluster", None)
-    _CLUSTER.clear()
-    if client is not None:
-        client.close()
-    if cluster is not None:
-        cluster.close()
+    """Close the local cluster of this process, if one was started (after a start under way)."""
+    with _START_LOCK:
+        client, cluster = _CLUSTER.pop("client", None), _CLUSTER.pop("cluster", None)
+        _CLUSTER.clear()
+        if client is not None:
+            client.close()
+        if cluster is not None:
+            cluster.close()
 
 
 atexit.register(shutdown)
@@ -98,17 +100,35 @@ atexit.register(shutdown)
 def _local_client(workers: int):
     from dask.distributed import Client, LocalCluster
 
-    if _CLUSTER.get("cluster") is not None and _CLUSTER.get("workers") == workers:
-        return _CLUSTER["client"], _CLUSTER["cluster"]
-    shutdown()
-    cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None, silence_logs=logging.ERROR)
-    try:
-        client = Client(cluster)
-    except BaseException:
-        cluster.close()
-        raise
-    _CLUSTER.update(cluster=cluster, client=client, workers=workers)
-    return client, cluster
+    with _START_LOCK:
+        if _CLUSTER.get("cluster") is not None and _CLUSTER.get("workers") == workers:
+            return _CLUSTER["client"], _CLUSTER["cluster"]
+        shutdown()
+        cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None, silence_logs=logging.ERROR)
+        try:
+            client = Client(cluster)
+        except BaseException:
+            cluster.close()
+            raise
+        _CLUSTER.update(cluster=cluster, client=client, workers=workers)
+        return client, cluster
+
+
+def prestart(n_tasks: int, options: RunnerOptions = RunnerOptions()) -> None:
+    """Start booting the local cluster now, in a background thread, when a batch of `n_tasks`
+    cases would use one (judged by the count alone): a caller that first solves something on its
+    own (the base of `solve --scenario all`) lets the workers start meanwhile, on an idle core. A
+    start that fails is left for the batch to report."""
+    if choose_mode(n_tasks, options) != LOCAL:
+        return
+
+    def start() -> None:
+        try:
+            _local_client(max(options.n_workers - 1, 1))
+        except BaseException:  # noqa: BLE001, S110 - the batch's own start reports it
+            pass
+
+    threading.Thread(target=start, name="supplyopt-cluster-prestart", daemon=True).start()
 
 
 def run_tasks(
