@@ -608,7 +608,8 @@ def _settings(b: _Book) -> None:
         "no",
         "A",
         "modelling choice (solve time)",
-        "integer convoys make the base solve ~10× slower (HiGHS 0.44 s → 3.3-4.7 s since the upgrade cover rows; ~9 s → ~45 s before) "
+        "integer convoys make the base solve ~3.5× slower (HiGHS 1.2 s → 4.2 s on the sourced instance with RINS/RENS off, "
+        "benchmarks/README third pass; ~9 s → ~45 s before the cover rows) "
         "and the stress test (64 re-solves) and frontier that much slower, for an escort bill of ~0.08 % of NPV and the same design; "
         "the ESCORTS scenario turns them on "
         "(convoy data in CorridorRisk, escort capacity in RiskLimits)",
