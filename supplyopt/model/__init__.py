@@ -14,7 +14,8 @@ def build_model(inst: Instance | ModelData, formulation: str = "tight") -> pyo.C
     """Pyomo model of the instance. `m.data` holds the ModelData it was built from and
     `m.money_terms` the named revenue/cost terms the objective and results use.
     `formulation="weak"` leaves out the valid inequalities of model/tightening.py (the same
-    optimum, a weaker LP relaxation: kept for benchmarks/solver.py)."""
+    optimum, a weaker LP relaxation: for benchmarks/solver.py, and for re-solves of a fixed design,
+    where the inequalities cut nothing and cost build time)."""
     if formulation not in ("tight", "weak"):
         raise ValueError(f"unknown formulation {formulation!r}: use 'tight' or 'weak'")
     # The build creates ~2 Python objects per column that all stay alive: the cyclic garbage

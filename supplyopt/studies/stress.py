@@ -151,7 +151,7 @@ def _penalty_pv(m: pyo.ConcreteModel, d: ModelData) -> float:
 
 
 def _run_case(d: ModelData, design: Design, options: SolveOptions) -> tuple[SolveReport, float | None, list[dict]]:
-    m = build_model(d)
+    m = build_model(d, formulation="weak")  # the design is fixed: the valid inequalities would only cost build time
     fix_design(m, design)
     report = solve(m, with_warm_start(options, design_values(m, design)))
     if not report.has_plan:
