@@ -232,20 +232,20 @@ def _run_local(fn, shared, items, options: RunnerOptions, on_error, finished) ->
             shared_future = client.scatter(shared, broadcast=True)
             index: dict[Any, int] = {}
             pending = as_completed()
-            for _ in range(workers):
+
+            def submit_next() -> None:
                 i = take_front()
                 if i is not None:
                     fut = client.submit(fn, shared_future, items[i], pure=False, retries=0)
                     index[fut] = i
                     pending.add(fut)
+
+            for _ in range(workers):
+                submit_next()
             for fut in pending:
                 i = index.pop(fut)
                 results.put((i, _result(fut, items[i], on_error)))
-                nxt = take_front()
-                if nxt is not None:
-                    new = client.submit(fn, shared_future, items[nxt], pure=False, retries=0)
-                    index[new] = nxt
-                    pending.add(new)
+                submit_next()
         except BaseException as exc:  # noqa: BLE001 - re-raised in the caller's thread below
             boot["error"] = exc
         finally:
@@ -268,8 +268,7 @@ def _run_local(fn, shared, items, options: RunnerOptions, on_error, finished) ->
             report(results.get())
         if "error" in boot:
             thread.join()
-            exc = boot["error"]
-            raise ClusterError(f"cannot start a local Dask cluster: {exc} (run with --serial to run without Dask)") from exc
+            raise _start_failed(boot["error"])
         with lock:
             i = todo.pop() if todo else None
         if i is None:
@@ -280,6 +279,12 @@ def _run_local(fn, shared, items, options: RunnerOptions, on_error, finished) ->
         report(results.get())
     thread.join()
     if "error" in boot and got < len(items):
-        raise ClusterError(f"cannot start a local Dask cluster: {boot['error']} (run with --serial to run without Dask)") from boot["error"]
+        raise _start_failed(boot["error"])
     workers_up = len(boot["client"].scheduler_info().get("workers", {})) if "client" in boot else 0
     return {"mode": LOCAL, "scheduler": boot.get("address"), "workers": workers_up + 1, "ran_here": here}
+
+
+def _start_failed(exc: BaseException) -> ClusterError:
+    err = ClusterError(f"cannot start a local Dask cluster: {exc} (run with --serial to run without Dask)")
+    err.__cause__ = exc
+    return err
