@@ -1390,15 +1390,17 @@ def _refineries(b: _Book) -> None:
 
 
 PIBT_USD_T = 7.51  # Port Qasim bulk terminal: 6.5 + 1.01 USD/t (Express Tribune)
+# Stevedoring Rs/t in 2010 (The Nation): Port Qasim 315, KPT 295, Gwadar 425; scaled to PIBT's rate
+KPT_USD_T, GWADAR_USD_T = round(PIBT_USD_T * 295 / 315, 2), round(PIBT_USD_T * 425 / 315, 2)
 
 
 def _ports(b: _Book) -> None:
     ports = {
         # port: (capacity t/yr, handling USD/t)
         "PORT_QASIM": (4_000_000.0, PIBT_USD_T),
-        "KARACHI_PORT": (1_000_000.0, round(PIBT_USD_T * 295 / 315, 2)),
-        "GWADAR": (1_000_000.0, round(PIBT_USD_T * 425 / 315, 2)),
-        "PASNI": (0.0, round(PIBT_USD_T * 425 / 315, 2)),
+        "KARACHI_PORT": (1_000_000.0, KPT_USD_T),
+        "GWADAR": (1_000_000.0, GWADAR_USD_T),
+        "PASNI": (0.0, GWADAR_USD_T),
     }
     for port, (cap, handling) in ports.items():
         b.row("Ports", {"port": port, "capacity_t_per_yr": cap, "handling_usd_per_t": handling})
@@ -1457,14 +1459,14 @@ def _ports(b: _Book) -> None:
         "Ports",
         "KARACHI_PORT, GWADAR",
         "handling_usd_per_t",
-        f"{round(PIBT_USD_T * 295 / 315, 2)} / {round(PIBT_USD_T * 425 / 315, 2)}",
+        f"{KPT_USD_T} / {GWADAR_USD_T}",
         "C",
         "The Nation, 'Sugar import thru Gwadar not feasible', 25 Feb 2010: 'the stevedoring charges at Gwadar port are Rs 425/MT, which are higher "
         "than Karachi Port and Port bin Qasim i.e Rs 295/MT and 315/MT respectively' (https://nation.com.pk/25-Feb-2010/sugar-import-thru-gwadar-not-feasible)",
         "Port Qasim's 7.51 USD/t × 295/315 and × 425/315: the 2010 ratios of stevedoring charges applied to today's bulk-terminal charge (U: one "
         "2010 cargo, no current KPT or Gwadar bulk tariff found); per tonne sold",
     )
-    b.src("Ports", "PASNI", "handling_usd_per_t", round(PIBT_USD_T * 425 / 315, 2), "A", "assumption", "a proposed port: charged as Gwadar")
+    b.src("Ports", "PASNI", "handling_usd_per_t", GWADAR_USD_T, "A", "assumption", "a proposed port: charged as Gwadar")
 
 
 # --------------------------------------------------------------------------------------------
