@@ -22,6 +22,7 @@ VARIANTS = {
     "mip_heuristic_effort=0.2": {"mip_heuristic_effort": 0.2},
     "presolve=off": {"presolve": "off"},
     "mip_detect_symmetry=false": {"mip_detect_symmetry": False},
+    "mip_allow_restart=false": {"mip_allow_restart": False},
     "RINS and RENS on (HiGHS's own default)": {"mip_heuristic_run_rins": True, "mip_heuristic_run_rens": True},
 }
 
@@ -31,7 +32,7 @@ def main(argv=None) -> None:
     from supplyopt.solve.highs import SolveOptions, solve
 
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--cases", default="pakistan_base,pakistan_ESCORTS,S,M")
+    ap.add_argument("--cases", default="pakistan_base,pakistan_NO_ESCORTS,S,M")
     ap.add_argument("--variants", default=",".join(VARIANTS))
     args = ap.parse_args(argv)
     rows = []

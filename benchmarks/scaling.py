@@ -1,6 +1,6 @@
 """Scaled vs unscaled hand-off to HiGHS (supplyopt/solve/scale.py), one run each, in one process.
 
-For Pakistan base, Pakistan ESCORTS and synthetic S and M: the coefficient ranges HiGHS is given
+For Pakistan base (escorts on), Pakistan NO_ESCORTS and synthetic S and M: the coefficient ranges HiGHS is given
 without and with scaling, HiGHS's 'excessively large/small' warnings in each case, the HiGHS
 time ratio scaled/unscaled and whether the objective is the same (relative difference ≤ 1e-9).
 
@@ -68,7 +68,7 @@ def run(case: str) -> dict:
 
 def main(argv=None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--cases", default="pakistan_base,pakistan_ESCORTS,S,M")
+    ap.add_argument("--cases", default="pakistan_base,pakistan_NO_ESCORTS,S,M")
     args = ap.parse_args(argv)
     rows = []
     for case in args.cases.split(","):

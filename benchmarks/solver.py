@@ -9,8 +9,8 @@ For each case and formulation it prints:
     proven s    HiGHS time to proven optimal at mip_rel_gap 1e-4 (or the time limit)
     ratio       proven s tight / weak
 
-Cases: Pakistan base (instances/pakistan_base.xlsx), Pakistan with escorts (its ESCORTS
-scenario), synthetic S and M (supplyopt.synthetic.generate; L with --sizes S,M,L).
+Cases: Pakistan without escorts (instances/pakistan_base.xlsx, its NO_ESCORTS scenario), Pakistan
+with escorts (the base, since escorts went on in it), synthetic S and M (supplyopt.synthetic.generate; L with --sizes S,M,L).
 
     python benchmarks/solver.py                        # pakistan, escorts, S, M
     python benchmarks/solver.py --cases pakistan --repeat 3 --time-limit 120
@@ -45,9 +45,9 @@ PAKISTAN = ROOT / "instances" / "pakistan_base.xlsx"
 
 def load(case: str):
     if case == "pakistan":
-        return read_input(PAKISTAN)
+        return apply_scenario(read_input(PAKISTAN), "NO_ESCORTS")
     if case == "escorts":
-        return apply_scenario(read_input(PAKISTAN), "ESCORTS")
+        return read_input(PAKISTAN)
     return instance_from_records(generate(case))
 
 

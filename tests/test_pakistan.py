@@ -353,8 +353,10 @@ def test_refining_value_below_site_cost():
     # Reko Diq concentrate: 0.26 t cathode × 9,933 + 12.2 g Au × 109.9 USD/g − 137.6 − 3,749 + 18.8
     # (CIF less 16.3 USD/t Supramax freight: the 0.74 t of freight refining saves is worth less than at 31.6)
     assert margin["CU_SMELT"] == pytest.approx(54.2, abs=0.5)
-    # Blister: 455 USD/t at the earlier 150 USD/t refining charge, less the 34 that the sourced 116 adds to its export price.
-    assert margin["BLISTER_REFINE"] == pytest.approx(421, abs=2)
+    # Blister: 421 USD/t at the customary payables (Cu 99 %, Au 95 %; 455 at the earlier 150 USD/t RC, less 34), plus
+    # what the calibrated 94.0 % and 90.2 % take off its export price and refining at home keeps:
+    # 0.985 × 5 % × 9,949 USD/t Cu + 92.4 g × 4.8 % × 110.4 USD/g Au = 490.0 + 489.8.
+    assert margin["BLISTER_REFINE"] == pytest.approx(421 + 490.0 + 489.8, abs=2)
     # A 50 kt/yr module filled with each period's antimony and Saindak blister, the rest Reko Diq
     # concentrate, averaged over 2029-2050 with the discount factors as weights.
     mines, r, base = inst["Mines"], inst.settings["discount_rate"], inst.settings["base_year"]
@@ -375,10 +377,10 @@ def test_refining_value_below_site_cost():
     yearly_cost = (site["open_capex_usd"] + site["module_capex_usd"]) * annuity + site["fixed_opex_usd_per_yr"] + site["module_opex_usd_per_yr"]
     # Fixed opex is 6 % of capex a year (Peters & Timmerhaus): 9 M + 4.2 M for the opening and one module.
     assert site["fixed_opex_usd_per_yr"] + site["module_opex_usd_per_yr"] == pytest.approx(0.06 * (150e6 + 70e6))
-    # 11.6 M USD/yr (antimony 0.45 M, blister 9.88 M, Reko Diq 1.29 M) against 33.4 M of annuitised capex
-    # + 13.2 M of fixed opex = 46.6 M: just under a quarter of the cost.
-    assert value_added == pytest.approx(11.62e6, rel=1e-3) and yearly_cost == pytest.approx(46.58e6, rel=1e-3)
-    assert 0.24 * yearly_cost < value_added < 0.25 * yearly_cost
+    # 34.6 M USD/yr (antimony 0.45 M, blister 32.87 M, Reko Diq 1.29 M) against 33.4 M of annuitised capex
+    # + 13.2 M of fixed opex = 46.6 M: three quarters of the cost.
+    assert value_added == pytest.approx(34.61e6, rel=1e-3) and yearly_cost == pytest.approx(46.58e6, rel=1e-3)
+    assert 0.74 * yearly_cost < value_added < 0.75 * yearly_cost
 
 
 def test_reko_diq_routes(solved):
@@ -399,7 +401,10 @@ def test_reko_diq_routes(solved):
         assert first(conc, corridor="R-04e", period=p)["t_per_yr"].sum() >= 750_000 - rail_cap - TOL
         from_pq = first(conc, corridor="S-POR-CHINA", period=p)["t_per_yr"].sum()
         assert from_pq >= rail_cap - blister - TOL
-        assert from_pq + first(conc, corridor="S-KAR-CHINA", period=p)["t_per_yr"].sum() == pytest.approx(750_000, rel=1e-6)
+        # Escorted roads move whole 750 t convoys: a partial convoy's tonnes may take another
+        # escorted road that has room in its own last convoy (84 t via Gwadar in 2030).
+        karachi = from_pq + first(conc, corridor="S-KAR-CHINA", period=p)["t_per_yr"].sum()
+        assert 750_000 - 750 <= karachi <= 750_000 + TOL
         assert first(sales, node="BUY_CHINA", commodity="RD_CONC", period=p)["t_per_yr"].sum() == pytest.approx(750_000, rel=1e-6)
     # (R-11's timing is close: per tonne of concentrate the Gwadar road and a Handysize cost 63.5 + 20.6 =
     # 84.1 USD/t with security priced, the rail and a Supramax 76.9 + 16.3 = 93.2, test_route_costs_order;

@@ -114,7 +114,7 @@ def test_node_risk_limits_and_settings(recs, inst):
     (limits,) = recs["RiskLimits"]
     assert limits.get("exposure_budget") is None and limits["max_convoys_per_yr"] == 12 * 365
     s = inst.settings
-    assert s["expected_loss"] is True and s["disruptions"] is False and s["escorts"] is False
+    assert s["expected_loss"] is True and s["disruptions"] is False and s["escorts"] is True
 
 
 def test_disruptions_from_the_log(recs, inst):
@@ -145,7 +145,7 @@ def test_every_scenario_applies_and_validates(inst):
         "COPPER_LOW",
         "N40_CLOSED_2029_30",
         "GWADAR_EXPANSION",
-        "ESCORTS",
+        "NO_ESCORTS",
         "TWO_STAGE",
         "TWO_STAGE_CVAR",
         "RISK_BUDGET",
@@ -201,7 +201,9 @@ def test_cost_risk_frontier_is_monotone(inst, pakistan_base_results):
     # The loosest point is the base plan (within the gap); the tightest ships nothing: the only
     # zero-exposure plan, whose NPV is minus the take-or-pay penalties (no mining, no other cost);
     # the base has no take-or-pay (RDMC's offtake terms are not public), so it is 0.
-    assert pts[0].npv_usd == pytest.approx(res.npv_max) and res.npv_max == pytest.approx(pakistan_base_results.summary["npv_usd"], rel=0.011)
+    # (Both are solves at the frontier's 1 % gap, so they may stop at different plans within it.)
+    assert pts[0].npv_usd == pytest.approx(res.npv_max, rel=FRONTIER_OPTIONS.mip_gap)
+    assert res.npv_max == pytest.approx(pakistan_base_results.summary["npv_usd"], rel=0.011)
     assert res.e_min == pytest.approx(0.0, abs=1.0)
     assert _take_or_pay_pv(inst) == 0.0
     assert pts[-1].npv_usd == pytest.approx(0.0, abs=1.0)
@@ -226,8 +228,9 @@ def test_stress_table_covers_every_corridor_and_disruption(inst, pakistan_base_r
     assert sorted(table.loc[table["kind"] == "disruption", "case"]) == sorted(disruptions)
     assert (table["status"] == OPTIMAL).all()
     assert res.baseline.npv_usd == pytest.approx(pakistan_base_results.summary["npv_usd"], rel=1e-4)  # same design, within the gap
-    # No case gains NPV on the fixed design (closures only remove capacity).
-    assert (table["npv_loss_usd"] >= -1e-6 * abs(res.baseline.npv_usd)).all()
+    # No case gains NPV on the fixed design (closures only remove capacity), beyond the baseline's own
+    # gap: on a fixed design the escorted convoys are still integers, so each case is a MIP too.
+    assert (table["npv_loss_usd"] >= -((res.baseline.gap or 0.0) + 1e-6) * abs(res.baseline.npv_usd)).all()
     # The worst: the Reko Diq mine road R-01, the mine's only exit while the rail branch is unbuilt;
     # no contract goes unmet (the base has none).
     worst = table.iloc[0]

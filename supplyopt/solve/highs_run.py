@@ -29,11 +29,15 @@ class _QuietInterrupt(logging.Filter):
 
 logging.getLogger("pyomo.contrib.solver.solvers.highs").addFilter(_QuietInterrupt())
 
-# HiGHS options supplyopt sets unless `SolveOptions.highs_options` says otherwise. RINS and RENS
-# (sub-MIP heuristics) spent most of the time on plans they could not improve: switching them off
-# took 0.27-0.99 × the HiGHS time on Pakistan (base, escorts, levy 15 %, raw-export ban, two-stage)
-# and synthetic S and M, the same objectives throughout (benchmarks/README, HiGHS options).
-MIP_DEFAULTS: dict[str, object] = {"mip_heuristic_run_rins": False, "mip_heuristic_run_rens": False}
+# HiGHS options supplyopt sets unless `SolveOptions.highs_options` says otherwise, each chosen by
+# measurement (benchmarks/README, HiGHS options), the same objectives throughout:
+# - RINS and RENS (sub-MIP heuristics) spent most of the time on plans they could not improve: off
+#   took 0.27-0.99 × the HiGHS time on Pakistan (base, escorts, levy 15 %, raw-export ban, two-stage)
+#   and synthetic S and M;
+# - the root restart (after fixing half the integers HiGHS re-presolves and repeats the root: cuts,
+#   central rounding, heuristics) then took most of what was left: off, all 26 Pakistan scenarios
+#   took 0.39 × in sum (ESCORTS 0.27, TWO_STAGE_CVAR 0.27, none above 1.07), S 0.50 and M 0.49.
+MIP_DEFAULTS: dict[str, object] = {"mip_heuristic_run_rins": False, "mip_heuristic_run_rens": False, "mip_allow_restart": False}
 
 
 def pass_to_highs(form: MatrixForm, options: SolveOptions, *, mip: bool = True) -> highspy.Highs:
