@@ -1252,7 +1252,10 @@ def _refineries(b: _Book) -> None:
         "150 M + 5 × 70 M USD = 500 M for 250 kt/yr input",
         "C",
         "facts Sheet 4 R1: FWO-USSM MoU 8 Sep 2025, ~500 M USD first phase; no site, capacity or timeline published (Profit)",
-        "split between opening (site, utilities, acid and precious-metals plants) and 50 kt/yr modules is A (~1,400 USD per t/yr of input at 5 modules)",
+        "split between opening (site, utilities, acid and precious-metals plants) and 50 kt/yr modules is A (~1,400 USD per t/yr of input at 5 modules); "
+        "checked against the six-tenths rule (TEA Handbook, 'Six-tenths rule', https://handbook.tea-commons.org/concepts/six-tenths-rule: "
+        "'C2 = C1 · (S2 / S1)^n … n ≈ 0.6 on average'): from the MoU's 5 modules, one module's refinery costs 190 M USD (113 M opening + 77 M "
+        "a module, against 220 M here); with that split the base still opens no refinery",
     )
     b.src(
         "Refineries",

@@ -124,6 +124,9 @@ def test_bad_parameter_option_names_the_option(inst):
         parse_parameter_option(inst, "Markets; PORT | NOPE; price_usd_per_t; scale; 1; 2")
     with pytest.raises(InputError, match="no parameters"):
         breakeven(inst, [], EXACT)
+    # A whole-number column is refused before any solve (it used to fail at every non-integer point).
+    with pytest.raises(InputError, match="'max_modules' holds whole numbers"):
+        parse_parameter_option(inst, "Refineries; REF; max_modules; scale; 0.5; 2")
 
 
 def test_grid_without_bisection_when_decision_is_constant(inst):

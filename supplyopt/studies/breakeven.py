@@ -238,6 +238,10 @@ def parse_parameter_option(inst, text: str, index: int = 1) -> BreakevenParamete
         raise bad("low and high must be numbers") from None
     if not (math.isfinite(low) and math.isfinite(high)) or low >= high:
         raise bad("low must be below high")
+    spec = TABLES_BY_NAME.get(table)
+    kind = next((c.type for c in spec.columns if c.name == column), None) if spec is not None else None
+    if kind == "int":  # bisection needs every value in between; a whole-number column has none
+        raise bad(f"column '{column}' holds whole numbers, which cannot be bisected; compare its values as scenarios instead")
     name = name.strip() or f"{table}[{key}].{column} {operation}"
     ov = Override(table, key or None, column, operation or "set", low, sheet=PARAMETER_OPTION, row=index, label=name)
     apply_overrides(inst, [ov])  # InputError now, naming the option, if the change does not apply
