@@ -150,12 +150,18 @@ def _penalty_pv(m: pyo.ConcreteModel, d: ModelData) -> float:
     return total
 
 
-def _run_case(d: ModelData, design: Design, options: SolveOptions) -> tuple[SolveReport, float | None, list[dict]]:
+def _run_case(
+    d: ModelData, design: Design, options: SolveOptions, convoys: dict[str, float] | None = None
+) -> tuple[SolveReport, float | None, list[dict], dict[str, float]]:
+    """Solve the fixed design on `d`, started from the design and `convoys` (the undisrupted plan's
+    escorted convoys, the only integers left once the design is fixed: HiGHS completes the flows and
+    keeps the plan as its first incumbent when it still fits). Returns the report, the NPV, the
+    unmet contract rows and this plan's convoys."""
     m = build_model(d, formulation="weak")  # the design is fixed: the valid inequalities would only cost build time
     fix_design(m, design)
-    report = solve(m, with_warm_start(options, design_values(m, design)))
+    report = solve(m, with_warm_start(options, {**(convoys or {}), **design_values(m, design)}))
     if not report.has_plan:
-        return report, None, []
+        return report, None, [], {}
     npv = pyo.value(m.npv) + _penalty_pv(m, d)
     unmet = []
     if hasattr(m, "shortfall"):
@@ -163,15 +169,17 @@ def _run_case(d: ModelData, design: Design, options: SolveOptions) -> tuple[Solv
             v = pyo.value(m.shortfall[s, n, c, p]) or 0.0
             if v > 1e-6:
                 unmet.append({"node": n, "commodity": c, "period": p, "min_t_per_yr": d.markets[(n, c, p)]["min"], "shortfall_t_per_yr": v})
-    return report, npv, unmet
+    planned = {str(v): float(round(v.value)) for v in m.convoys.values() if v.value is not None} if hasattr(m, "convoys") else {}
+    return report, npv, unmet, planned
 
 
 def run_stress_case(shared: tuple, case: tuple[int, dict]) -> tuple[int, str, float | None, float | None, float | None, list[dict]]:
     """One case on the task runner: (index, status, objective, gap, NPV, unmet rows) of the
-    design `shared` = (ModelData, design, options, penalty) under case = (index, capacity factors)."""
-    d0, design, options, pen = shared
+    design `shared` = (ModelData, design, options, penalty, undisrupted convoys) under case =
+    (index, capacity factors)."""
+    d0, design, options, pen, convoys = shared
     index, factors = case
-    report, npv, unmet = _run_case(_deterministic(d0, factors, pen), design, options)
+    report, npv, unmet, _ = _run_case(_deterministic(d0, factors, pen), design, options, convoys)
     return index, report.status, report.objective, report.gap, npv, unmet
 
 
@@ -223,7 +231,7 @@ def stress(
         )
 
     t = time.perf_counter()
-    report, npv, unmet = _run_case(_deterministic(d0, cases[0][5], pen), design, options)
+    report, npv, unmet, convoys = _run_case(_deterministic(d0, cases[0][5], pen), design, options)
     seconds = time.perf_counter() - t
     if npv is None:
         raise InfeasibleError(
@@ -243,7 +251,7 @@ def stress(
             on_case(make_case(cases[outcome[0]], outcome, baseline.npv_usd), k + 1, len(cases))
 
     items = [(i, spec[5]) for i, spec in enumerate(cases) if i > 0]
-    outcomes, _info = run_tasks(run_stress_case, (d0, design, options, pen), items, runner, on_error=_crashed, seconds_each=seconds, progress=progress)
+    outcomes, _info = run_tasks(run_stress_case, (d0, design, options, pen, convoys), items, runner, on_error=_crashed, seconds_each=seconds, progress=progress)
     done = [make_case(spec, outcome, baseline.npv_usd) for spec, outcome in zip(rest, outcomes)]
     unmet_rows = [{"case": spec[0], **row} for spec, outcome in zip(cases, [first, *outcomes]) for row in outcome[5]]
     assert baseline is not None

@@ -4,7 +4,8 @@ Frontier points, stress cases, explain and scenario runs re-solve a model whose 
 to a plan already found. `SolveOptions.warm_start` (Pyomo variable name → value, handed to HiGHS
 as a MIP start) carries that plan's design; these helpers build it. Only the design variables
 are passed (sites opened, modules added, upgrades built): they are few and decide the rest, and
-HiGHS completes the continuous part itself.
+HiGHS completes the continuous part itself. Stress cases also pass the undisrupted plan's escorted
+convoys, the only integers a fixed design leaves (Pakistan base: 69 cases 40 → 26 s).
 
 The option is feature-detected: on a SolveOptions without `warm_start`, `with_warm_start`
 returns the options unchanged, so a study runs the same, only without the start.
