@@ -35,11 +35,13 @@ def _blank(v: Any) -> bool:
 class Design:
     """Design decisions shared by every scenario: new sites opened (site → period), modules added
     ((site, period) → count; existing sites too) and upgrades built (upgrade → first period in
-    service)."""
+    service). `convoys` ((corridor, period) → escorted convoys a year) is the plan's operation, not
+    its design: carried only as a MIP start for re-solves (studies/warm.py), never fixed or compared."""
 
     opened: Mapping[str, str] = field(default_factory=dict)
     modules_added: Mapping[tuple[str, str], int] = field(default_factory=dict)
     upgrades: Mapping[str, str] = field(default_factory=dict)
+    convoys: Mapping[tuple[str, str], int] = field(default_factory=dict, compare=False)
 
     @classmethod
     def from_results(cls, results: Any) -> Design:
@@ -61,7 +63,12 @@ class Design:
             for rec in tables["Upgrades"].to_dict("records"):
                 if not _blank(rec.get("in_service_from")) and bool(rec.get("built")):
                     upgrades[str(rec["upgrade"])] = str(rec["in_service_from"])
-        return cls(opened, added, upgrades)
+        convoys: dict[tuple[str, str], int] = {}
+        if "Convoys" in tables:  # the most over the plan's scenarios (two-stage cases), per corridor and period
+            for rec in tables["Convoys"].to_dict("records"):
+                key = (str(rec["corridor"]), str(rec["period"]))
+                convoys[key] = max(convoys.get(key, 0), _int(rec.get("convoys_per_yr")))
+        return cls(opened, added, upgrades, convoys)
 
     @classmethod
     def from_model(cls, m: pyo.ConcreteModel) -> Design:
@@ -73,7 +80,10 @@ class Design:
         opened = {j: p for (j, p), v in vals(m.open_new).items() if round(v) == 1}
         added = {(j, p): round(v) for (j, p), v in vals(m.add_modules).items() if round(v) > 0}
         upgrades = {u: p for (u, p), v in vals(m.build).items() if round(v) == 1}
-        return cls(opened, added, upgrades)
+        convoys: dict[tuple[str, str], int] = {}
+        for (_s, k, p), v in vals(m.convoys).items() if hasattr(m, "convoys") else ():
+            convoys[(k, p)] = max(convoys.get((k, p), 0), round(v))
+        return cls(opened, added, upgrades, convoys)
 
     def describe_sites(self) -> str:
         """'REF: open P1, +2 modules P1' per site (sites with no decision left out), or 'none'."""

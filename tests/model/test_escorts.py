@@ -50,3 +50,27 @@ def test_costly_escorts_leave_a_partial_convoy_unused():
     assert res["Convoys"].set_index("corridor").loc["SHORT", "convoys_per_yr"] == 3
     assert (tonnes(res, "SHORT"), tonnes(res, "LONG")) == (pytest.approx(900), pytest.approx(100))
     assert npv(res) == pytest.approx(74_500)
+
+
+def test_a_plans_convoys_start_a_re_solve_but_are_not_its_design():
+    # The 4 convoys on SHORT (test above) ride along in the plan's Design as a MIP start only:
+    # design_values names convoys[base, SHORT, period], two designs that differ only there are
+    # equal, and a re-solve started from them reaches the same 79,800.
+    from supplyopt.io.memory import instance_from_records
+    from supplyopt.model import build_model
+    from supplyopt.solve.highs import SolveOptions, solve
+    from supplyopt.studies.design import Design
+    from supplyopt.studies.warm import design_values
+
+    records = _escorted()
+    _, _, res = run(records)
+    design = Design.from_results(res)
+    (period,) = {p for _k, p in design.convoys}
+    assert design.convoys == {("SHORT", period): 4}
+    assert design == Design(design.opened, design.modules_added, design.upgrades)
+    m = build_model(instance_from_records(records))
+    start = design_values(m, design)
+    assert start[m.convoys["base", "SHORT", period].name] == 4.0
+    again = solve(m, SolveOptions(warm_start=start))
+    assert again.objective == pytest.approx(79_800)
+    assert again.extra["warm_start_columns"] >= 1
