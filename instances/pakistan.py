@@ -338,7 +338,7 @@ NODES: dict[str, tuple[str, str, float, float, str, str, str]] = {
         "Wikipedia 'Nowshera, Khyber Pakhtunkhwa' (en.wikipedia.org): 34°0'55N 71°58'29E",
     ),
     # rail stations and junctions (separate nodes: a change of mode costs a transfer)
-    "REKO_DIQ_RS": ("Reko Diq (planned rail loading siding)", "hub", 29.130, 62.061, "Balochistan/Chagai", "S", "mine coordinates"),
+    "REKO_DIQ_RS": ("Reko Diq siding (planned rail loading)", "hub", 29.130, 62.061, "Balochistan/Chagai", "S", "mine coordinates"),
     "TAFTAN_RS": (
         "Koh-i-Taftan station (ML-4 km 612)",
         "hub",
@@ -413,7 +413,7 @@ NODES: dict[str, tuple[str, str, float, float, str, str, str]] = {
     ),
     "BIN_QASIM_RS": ("Bin Qasim station (ML-1 km 43)", "hub", 24.85, 67.30, "Sindh/Karachi", "A", "near Port Qasim, not in the facts sheet"),
     "KARACHI_RS": (
-        "Karachi (Kiamari) railhead (ML-1 km 0)",
+        "Kiamari railhead (Karachi; ML-1 km 0)",
         "hub",
         24.835,
         66.982,
