@@ -150,18 +150,15 @@ def _penalty_pv(m: pyo.ConcreteModel, d: ModelData) -> float:
     return total
 
 
-def _run_case(
-    d: ModelData, design: Design, options: SolveOptions, convoys: dict[str, float] | None = None
-) -> tuple[SolveReport, float | None, list[dict], dict[str, float]]:
-    """Solve the fixed design on `d`, started from the design and `convoys` (the undisrupted plan's
-    escorted convoys, the only integers left once the design is fixed: HiGHS completes the flows and
-    keeps the plan as its first incumbent when it still fits). Returns the report, the NPV, the
-    unmet contract rows and this plan's convoys."""
+def _run_case(d: ModelData, design: Design, options: SolveOptions) -> tuple[SolveReport, float | None, list[dict], Design]:
+    """Solve the fixed design on `d`, started from it (its convoys too, the only integers a fixed
+    design leaves). Returns the report, the NPV, the unmet contract rows and the plan's design
+    with this plan's convoys."""
     m = build_model(d, formulation="weak")  # the design is fixed: the valid inequalities would only cost build time
     fix_design(m, design)
-    report = solve(m, with_warm_start(options, {**(convoys or {}), **design_values(m, design)}))
+    report = solve(m, with_warm_start(options, design_values(m, design)))
     if not report.has_plan:
-        return report, None, [], {}
+        return report, None, [], design
     npv = pyo.value(m.npv) + _penalty_pv(m, d)
     unmet = []
     if hasattr(m, "shortfall"):
@@ -169,17 +166,15 @@ def _run_case(
             v = pyo.value(m.shortfall[s, n, c, p]) or 0.0
             if v > 1e-6:
                 unmet.append({"node": n, "commodity": c, "period": p, "min_t_per_yr": d.markets[(n, c, p)]["min"], "shortfall_t_per_yr": v})
-    planned = {str(v): float(round(v.value)) for v in m.convoys.values() if v.value is not None} if hasattr(m, "convoys") else {}
-    return report, npv, unmet, planned
+    return report, npv, unmet, dataclasses.replace(design, convoys=Design.from_model(m).convoys)
 
 
 def run_stress_case(shared: tuple, case: tuple[int, dict]) -> tuple[int, str, float | None, float | None, float | None, list[dict]]:
     """One case on the task runner: (index, status, objective, gap, NPV, unmet rows) of the
-    design `shared` = (ModelData, design, options, penalty, undisrupted convoys) under case =
-    (index, capacity factors)."""
-    d0, design, options, pen, convoys = shared
+    design `shared` = (ModelData, design, options, penalty) under case = (index, capacity factors)."""
+    d0, design, options, pen = shared
     index, factors = case
-    report, npv, unmet, _ = _run_case(_deterministic(d0, factors, pen), design, options, convoys)
+    report, npv, unmet, _ = _run_case(_deterministic(d0, factors, pen), design, options)
     return index, report.status, report.objective, report.gap, npv, unmet
 
 
@@ -231,7 +226,8 @@ def stress(
         )
 
     t = time.perf_counter()
-    report, npv, unmet, convoys = _run_case(_deterministic(d0, cases[0][5], pen), design, options)
+    # The cases start from the undisrupted plan's convoys as well as the design.
+    report, npv, unmet, started = _run_case(_deterministic(d0, cases[0][5], pen), design, options)
     seconds = time.perf_counter() - t
     if npv is None:
         raise InfeasibleError(
@@ -251,7 +247,7 @@ def stress(
             on_case(make_case(cases[outcome[0]], outcome, baseline.npv_usd), k + 1, len(cases))
 
     items = [(i, spec[5]) for i, spec in enumerate(cases) if i > 0]
-    outcomes, _info = run_tasks(run_stress_case, (d0, design, options, pen, convoys), items, runner, on_error=_crashed, seconds_each=seconds, progress=progress)
+    outcomes, _info = run_tasks(run_stress_case, (d0, started, options, pen), items, runner, on_error=_crashed, seconds_each=seconds, progress=progress)
     done = [make_case(spec, outcome, baseline.npv_usd) for spec, outcome in zip(rest, outcomes)]
     unmet_rows = [{"case": spec[0], **row} for spec, outcome in zip(cases, [first, *outcomes]) for row in outcome[5]]
     assert baseline is not None
